@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.defaults import page_not_found
+
+from config.api import api
+from zhengcai.core.middleware import error_json
+
+admin.site.site_header = "政采 · 系统管理"
+admin.site.site_title = "政采系统管理"
+
+urlpatterns = [
+    path("", include("zhengcai.publishing.urls")),
+    path("accounts/", include("zhengcai.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return error_json(404, "not_found", "接口不存在")
+    return page_not_found(request, exception)
+
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

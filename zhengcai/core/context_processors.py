@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from zhengcai.core import clock
+
+REGIONAL_OR_ADMIN = {"regulator", "supervisor", "admin"}
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None)
+    return {
+        "PLATFORM_NAME": settings.ZHENGCAI["PLATFORM_NAME"],
+        "server_time": clock.now().strftime("%Y-%m-%d %H:%M"),
+        "nav_regional": role in REGIONAL_OR_ADMIN,
+        "nav_org_admin": bool(getattr(user, "is_org_admin", False)),
+    }

@@ -1,0 +1,103 @@
+"""API edge middleware: body-size limit (413) and `Idempotency-Key` replay (design §4 rule 10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from zhengcai.core.models import IdempotencyRecord
+
+API_PREFIX = "/api/"
+STALE_PENDING = dt.timedelta(minutes=5)
+
+
+def error_json(status: int, code: str, message: str, detail: object = None) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "detail": detail}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+class ApiBodyLimitMiddleware:
+    """Refuse oversize API bodies before anything reads them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            limit = settings.API_MAX_BODY_BYTES
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return error_json(400, "bad_content_length", "Content-Length 无效")
+            if length > limit:
+                return error_json(413, "payload_too_large",
+                                  f"请求体过大：{length} 字节，上限 {limit} 字节",
+                                  {"limit": limit, "received": length})
+        return self.get_response(request)
+
+
+def _principal(request: HttpRequest) -> str:
+    from zhengcai.accounts.auth import user_from_authorization
+
+    user = user_from_authorization(request.headers.get("Authorization", ""))
+    if user is None and request.user.is_authenticated:
+        user = request.user
+    if user is not None:
+        return f"user:{user.pk}"
+    return f"anon:{request.META.get('REMOTE_ADDR', '')}"
+
+
+class IdempotencyMiddleware:
+    """A POST with `Idempotency-Key` runs once; a retry with the same key gets the same answer.
+
+    The same key with a different body is refused (422); a retry while the first is still
+    running gets 409. Server errors (5xx) are not remembered, so the client may retry."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or key is None or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if not (1 <= len(key) <= 128) or not key.isprintable():
+            return error_json(400, "invalid_idempotency_key", "Idempotency-Key 须为 1–128 个可见字符")
+        principal = _principal(request)
+        digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    key=key, principal=principal, method="POST", path=request.path,
+                    request_hash=digest)
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.get(principal=principal, key=key)
+            if existing.request_hash != digest:
+                return error_json(422, "idempotency_key_reused",
+                                  "该 Idempotency-Key 已用于另一个请求")
+            if existing.status_code is None:
+                from zhengcai.core import clock
+
+                if clock.now() - existing.created_at < STALE_PENDING:
+                    return error_json(409, "idempotency_in_progress",
+                                      "同一请求正在处理中，请稍后重试")
+                existing.delete()
+                return self(request)
+            replay = HttpResponse(bytes(existing.response_body or b""),
+                                  status=existing.status_code,
+                                  content_type=existing.content_type or "application/json")
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        response = self.get_response(request)
+        if response.status_code >= 500 or getattr(response, "streaming", False):
+            record.delete()
+        else:
+            record.status_code = response.status_code
+            record.response_body = response.content
+            record.content_type = response.get("Content-Type", "")
+            record.save(update_fields=["status_code", "response_body", "content_type"])
+        return response

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from zhengcai.publishing import views
+
+app_name = "publishing"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("calendar/", views.calendar_page, name="calendar"),
+]
