@@ -33,15 +33,21 @@ def require_role(user: User, *roles: str) -> User:
     return user
 
 
+def _own_org_id(user: User) -> int | None:
+    """The organization whose data `user` works with. None for experts: they are individuals,
+    their organization (if any) is their employer and is not used for access."""
+    return None if user.role == Role.EXPERT else user.organization_id
+
+
 def organizations_visible(user: User) -> QuerySet[Organization]:
     qs = Organization.objects.select_related("region")
     if user.role == Role.ADMIN:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(region__path__startswith=user.region.path)
-    if user.organization_id is None:
+    if _own_org_id(user) is None:
         return qs.none()
-    return qs.filter(pk=user.organization_id)
+    return qs.filter(pk=_own_org_id(user))
 
 
 def can_manage_organization(user: User, org: Organization) -> bool:
@@ -49,7 +55,7 @@ def can_manage_organization(user: User, org: Organization) -> bool:
         return True
     if user.role == Role.REGULATOR and user.region is not None:
         return user.region.contains(org.region)
-    return user.is_org_admin and user.organization_id == org.pk
+    return user.is_org_admin and _own_org_id(user) == org.pk
 
 
 def access_organization(*, user: User, pk: int, action: Action = "view") -> Organization:
@@ -68,9 +74,9 @@ def users_visible(user: User) -> QuerySet[User]:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(organization__region__path__startswith=user.region.path)
-    if user.organization_id is None:
+    if _own_org_id(user) is None:
         return qs.filter(pk=user.pk)
-    return qs.filter(organization_id=user.organization_id)
+    return qs.filter(organization_id=_own_org_id(user))
 
 
 def access_user(*, user: User, pk: int, action: Action = "view") -> User:
@@ -80,7 +86,8 @@ def access_user(*, user: User, pk: int, action: Action = "view") -> User:
         raise NotFound("用户不存在或您无权查看")
     if action == "manage":
         allowed = user.role == Role.ADMIN or (
-            user.is_org_admin and target.organization_id == user.organization_id)
+            user.is_org_admin and _own_org_id(user) is not None
+            and target.organization_id == _own_org_id(user))
         if not allowed:
             raise PermissionDenied("只有单位管理员可以管理本单位用户")
     return target
@@ -103,6 +110,6 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(organization__region__path__startswith=user.region.path)
-    if user.organization_id is not None and user.is_org_admin:
-        return qs.filter(organization_id=user.organization_id)
+    if _own_org_id(user) is not None and user.is_org_admin:
+        return qs.filter(organization_id=_own_org_id(user))
     return qs.filter(actor=user)

@@ -101,7 +101,8 @@ def audit_record(
         "object_label": (object_label if object_label is not None else str(obj or ""))[:200],
         "before": _normalize(before),
         "after": _normalize(after),
-        "ip": ip,
+        # Hash the address as the column will store it (IPv6 canonicalized, "" as NULL).
+        "ip": AuditEntry._meta.get_field("ip").get_prep_value(ip or None),
         "prev_hash": head.hash,
     }
     digest = entry_hash(algorithm=algorithm, **fields)

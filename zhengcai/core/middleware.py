@@ -101,3 +101,23 @@ class IdempotencyMiddleware:
             record.content_type = response.get("Content-Type", "")
             record.save(update_fields=["status_code", "response_body", "content_type"])
         return response
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the person chose otherwise: the language cookie (set by the switch in
+    the page header) decides; the browser's Accept-Language does not."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,91 @@
+# zhengcai — two commands on a fresh machine:
+#   make demo   set everything up and serve the platform with demo data (SQLite) on :8000
+#   make test   set up and run lint, type check, migration check and the whole suite on
+#               SQLite and then on PostgreSQL
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+DEMO_SCALE ?= small
+PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/zhengcai)
+PYTEST_ARGS ?=
+
+.PHONY: help setup system-deps assets messages lint format typecheck migrations-check \
+        test test-sqlite test-postgres demo serve bench openapi clean
+
+help:
+	@echo "make demo   — install, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make test   — install, lint, type-check, migration check, tests on SQLite + PostgreSQL"
+	@echo "make bench  — benchmarks (ratios against an in-run baseline)"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) assets messages
+
+system-deps:
+	scripts/system-deps.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+zhengcai/static/vendor/.stamp: node_modules/.package-lock.json
+	mkdir -p zhengcai/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js zhengcai/static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js zhengcai/static/vendor/
+	touch $@
+
+assets: zhengcai/static/vendor/.stamp
+
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || scripts/system-deps.sh gettext
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) compilemessages -v0
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy zhengcai config
+
+migrations-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: system-deps setup lint typecheck migrations-check test-sqlite test-postgres
+	@echo "make test: all checks passed on SQLite and PostgreSQL"
+
+test-sqlite: setup
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	@echo "== tests on PostgreSQL ($(PG_URL))"
+	scripts/ensure-postgres.sh "$(PG_URL)"
+	DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+demo: setup
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) seed_demo --scale $(DEMO_SCALE) --if-empty
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) collectstatic --noinput -v0
+	scripts/serve.sh
+
+bench: setup
+	env -u DATABASE_URL $(PY) -m bench
+
+openapi: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi docs/openapi.json
+
+clean:
+	rm -rf $(VENV) node_modules zhengcai/static/vendor var

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, only those missing:
+# chromium (browser tests), fonts-noto-cjk (Chinese glyphs in screenshots/PDF), gettext
+# (compilemessages). Usage: scripts/system-deps.sh [package ...]
+set -euo pipefail
+want=("$@")
+if [ ${#want[@]} -eq 0 ]; then
+  command -v chromium >/dev/null || want+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk)
+  command -v msgfmt >/dev/null || want+=(gettext)
+fi
+[ ${#want[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${want[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}"

@@ -1,0 +1,48 @@
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from zhengcai.accounts import demo as accounts_demo
+from zhengcai.accounts.models import Organization, User
+from zhengcai.core.audit import audit_record
+
+# Each app with demo data adds its seeder here, in dependency order.
+SEEDERS = [accounts_demo.seed]
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo data set (small | city | province)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["small", "city", "province"], default="small")
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing (but print the demo accounts) if data exists")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organization.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("演示数据已存在，跳过加载。")
+                self._print_accounts()
+                return
+            raise CommandError("数据库中已有数据；演示数据只能加载到空库（删除 var/ 后重试）。")
+        started = time.monotonic()
+        ctx = accounts_demo.make_context(options["scale"], options["seed"])
+        with transaction.atomic():
+            for seeder in SEEDERS:
+                seeder(ctx)
+            audit_record(actor=None, action="demo.seeded", after={
+                "scale": options["scale"], "seed": options["seed"], **ctx.counts})
+        self.stdout.write(self.style.SUCCESS(
+            f"演示数据（{options['scale']}）加载完成，用时 {time.monotonic() - started:.1f} 秒："
+            f"{Organization.objects.count()} 家单位，{User.objects.count()} 个用户。"))
+        self._print_accounts()
+
+    def _print_accounts(self) -> None:
+        self.stdout.write("\n演示账号（密码均为 %s）：" % accounts_demo.DEMO_PASSWORD)
+        for username, role, display, _ in accounts_demo.DEMO_ACCOUNTS:
+            user = User.objects.filter(username=username).select_related("organization").first()
+            where = user.organization.name if user and user.organization else "个人"
+            self.stdout.write(f"  {role.label:<8} {username:<14} {display:<6} {where}")
