@@ -24,16 +24,31 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-HTTP_CODES = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
-              404: "not_found", 405: "method_not_allowed", 409: "conflict", 429: "throttled"}
-HTTP_MESSAGES = {400: "请求无效", 401: "请先登录或提供有效的 API 令牌", 403: "您无权进行此操作",
-                 404: "对象不存在或您无权查看", 405: "不支持该请求方法", 429: "请求过于频繁"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    429: "throttled",
+}
+HTTP_MESSAGES = {
+    400: "请求无效",
+    401: "请先登录或提供有效的 API 令牌",
+    403: "您无权进行此操作",
+    404: "对象不存在或您无权查看",
+    405: "不支持该请求方法",
+    429: "请求过于频繁",
+}
 
 
-def error(request: HttpRequest, status: int, code: str, message: str, detail: Any = None
-          ) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "detail": detail},
-                               status=status)
+def error(
+    request: HttpRequest, status: int, code: str, message: str, detail: Any = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "detail": detail}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -46,10 +61,15 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     fields = []
     for e in exc.errors:
         loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload")]
-        fields.append({"field": ".".join(loc), "type": e.get("type"), "msg": e.get("msg")})
+        fields.append(
+            {"field": ".".join(loc), "type": str(e.get("type")), "msg": str(e.get("msg"))}
+        )
     unknown = [f["field"] for f in fields if f["type"] == "extra_forbidden"]
-    message = (f"包含不允许的字段：{', '.join(unknown)}" if unknown
-               else "提交的数据不符合要求：" + "；".join(f"{f['field']} {f['msg']}" for f in fields))
+    message = (
+        f"包含不允许的字段：{', '.join(unknown)}"
+        if unknown
+        else "提交的数据不符合要求：" + "；".join(f"{f['field']} {f['msg']}" for f in fields)
+    )
     return error(request, 422, "unknown_field" if unknown else "validation_error", message, fields)
 
 
@@ -63,8 +83,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     if status == 400 and str(exc).startswith("Cannot parse request body"):
         return error(request, 400, "malformed_json", "请求体不是有效的 JSON")
-    return error(request, status, HTTP_CODES.get(status, "error"),
-                 HTTP_MESSAGES.get(status, str(exc)), str(exc))
+    return error(
+        request,
+        status,
+        HTTP_CODES.get(status, "error"),
+        HTTP_MESSAGES.get(status, str(exc)),
+        str(exc),
+    )
 
 
 @api.exception_handler(Http404)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.defaults import page_not_found
 
 from config.api import api
@@ -10,7 +10,7 @@ from zhengcai.core.middleware import error_json
 admin.site.site_header = "政采 · 系统管理"
 admin.site.site_title = "政采系统管理"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("zhengcai.publishing.urls")),
     path("accounts/", include("zhengcai.accounts.urls")),
     path("api/v1/", api.urls),

@@ -86,8 +86,10 @@ def access_user(*, user: User, pk: int, action: Action = "view") -> User:
         raise NotFound("用户不存在或您无权查看")
     if action == "manage":
         allowed = user.role == Role.ADMIN or (
-            user.is_org_admin and _own_org_id(user) is not None
-            and target.organization_id == _own_org_id(user))
+            user.is_org_admin
+            and _own_org_id(user) is not None
+            and target.organization_id == _own_org_id(user)
+        )
         if not allowed:
             raise PermissionDenied("只有单位管理员可以管理本单位用户")
     return target
@@ -95,8 +97,7 @@ def access_user(*, user: User, pk: int, action: Action = "view") -> User:
 
 def access_api_token(*, user: User, pk: int) -> ApiToken:
     require_login(user)
-    token = ApiToken.objects.select_related("user__organization").filter(
-        pk=pk, user=user).first()
+    token = ApiToken.objects.select_related("user__organization").filter(pk=pk, user=user).first()
     if token is None:
         raise NotFound("令牌不存在")
     return token

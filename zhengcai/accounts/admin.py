@@ -34,8 +34,15 @@ class OrganizationAdmin(ReadOnlyAdmin):
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
-    list_display = ("username", "display_name", "role", "organization", "is_active",
-                    "totp_enabled", "locked_until")
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "organization",
+        "is_active",
+        "totp_enabled",
+        "locked_until",
+    )
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name")
     exclude = ("password", "totp_secret")

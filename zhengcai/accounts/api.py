@@ -149,18 +149,35 @@ class AuditPage(Schema):
 
 
 def _org_out(o: Organization) -> OrgOut:
-    return OrgOut(id=o.pk, name=o.name, kind=o.kind, kind_label=OrgKind(o.kind).label,
-                  credit_code=o.credit_code, region_code=o.region.code,
-                  region_name=o.region.name, status=o.status, contact_name=o.contact_name,
-                  contact_phone=o.contact_phone, address=o.address, is_sme=o.is_sme,
-                  version=o.version)
+    return OrgOut(
+        id=o.pk,
+        name=o.name,
+        kind=o.kind,
+        kind_label=OrgKind(o.kind).label,
+        credit_code=o.credit_code,
+        region_code=o.region.code,
+        region_name=o.region.name,
+        status=o.status,
+        contact_name=o.contact_name,
+        contact_phone=o.contact_phone,
+        address=o.address,
+        is_sme=o.is_sme,
+        version=o.version,
+    )
 
 
 def _user_out(u: User) -> UserOut:
-    return UserOut(id=u.pk, username=u.username, display_name=u.get_full_name(), role=u.role,
-                   role_label=Role(u.role).label, organization_id=u.organization_id,
-                   is_org_admin=u.is_org_admin, is_active=u.is_active,
-                   totp_enabled=u.totp_enabled)
+    return UserOut(
+        id=u.pk,
+        username=u.username,
+        display_name=u.get_full_name(),
+        role=u.role,
+        role_label=Role(u.role).label,
+        organization_id=u.organization_id,
+        is_org_admin=u.is_org_admin,
+        is_active=u.is_active,
+        totp_enabled=u.totp_enabled,
+    )
 
 
 def _etag(org: Organization) -> str:
@@ -180,24 +197,32 @@ def _if_match_version(request: HttpRequest, org: Organization) -> int:
 # --- auth ---------------------------------------------------------------------------------
 
 
-@router.post("/auth/tokens", auth=None, response={201: TokenCreatedOut, codes_4xx: ErrorOut},
-             summary="用户名+密码（+动态口令）换取 API 令牌")
+@router.post(
+    "/auth/tokens",
+    auth=None,
+    response={201: TokenCreatedOut, codes_4xx: ErrorOut},
+    summary="用户名+密码（+动态口令）换取 API 令牌",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
-    user = services.login_full(username=payload.username, password=payload.password,
-                               otp=payload.otp, ip=_ip(request))
-    token, raw = services.api_token_create(actor=user, name=payload.name,
-                                           expires_days=payload.expires_days)
+    user = services.login_full(
+        username=payload.username, password=payload.password, otp=payload.otp, ip=_ip(request)
+    )
+    token, raw = services.api_token_create(
+        actor=user, name=payload.name, expires_days=payload.expires_days
+    )
     return 201, TokenCreatedOut(token=raw, **TokenOut.from_orm(token).dict())
 
 
-@router.get("/auth/tokens", response={200: list[TokenOut], codes_4xx: ErrorOut},
-            summary="我的 API 令牌")
+@router.get(
+    "/auth/tokens", response={200: list[TokenOut], codes_4xx: ErrorOut}, summary="我的 API 令牌"
+)
 def token_list(request: HttpRequest) -> list[TokenOut]:
     return [TokenOut.from_orm(t) for t in _user(request).api_tokens.all()]
 
 
-@router.delete("/auth/tokens/{token_id}", response={200: TokenOut, codes_4xx: ErrorOut},
-               summary="吊销令牌")
+@router.delete(
+    "/auth/tokens/{token_id}", response={200: TokenOut, codes_4xx: ErrorOut}, summary="吊销令牌"
+)
 def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
     token = access.access_api_token(user=_user(request), pk=token_id)
     return TokenOut.from_orm(services.api_token_revoke(actor=_user(request), token=token))
@@ -211,12 +236,19 @@ def me(request: HttpRequest) -> UserOut:
 # --- regions & organizations -------------------------------------------------------------
 
 
-@router.get("/regions", auth=None, response={200: list[RegionOut], codes_4xx: ErrorOut},
-            summary="行政区划（公开）")
+@router.get(
+    "/regions",
+    auth=None,
+    response={200: list[RegionOut], codes_4xx: ErrorOut},
+    summary="行政区划（公开）",
+)
 def region_list(request: HttpRequest, parent: str | None = None) -> list[RegionOut]:
-    return [RegionOut(code=r.code, name=r.name, level=r.level,
-                      parent_code=r.parent.code if r.parent else None)
-            for r in selectors.region_list(parent_code=parent).select_related("parent")]
+    return [
+        RegionOut(
+            code=r.code, name=r.name, level=r.level, parent_code=r.parent.code if r.parent else None
+        )
+        for r in selectors.region_list(parent_code=parent).select_related("parent")
+    ]
 
 
 class OrgFilter(Schema):
@@ -227,90 +259,131 @@ class OrgFilter(Schema):
     offset: int = Field(default=0, ge=0)
 
 
-@router.get("/organizations", response={200: OrgPage, codes_4xx: ErrorOut},
-            summary="单位列表（按角色范围）")
+@router.get(
+    "/organizations", response={200: OrgPage, codes_4xx: ErrorOut}, summary="单位列表（按角色范围）"
+)
 def organization_list(request: HttpRequest, filters: Query[OrgFilter]) -> OrgPage:
-    qs = selectors.organization_list(user=_user(request), kind=filters.kind,
-                                     region_code=filters.region, q=filters.q)
-    items = qs[filters.offset:filters.offset + filters.limit]
+    qs = selectors.organization_list(
+        user=_user(request), kind=filters.kind, region_code=filters.region, q=filters.q
+    )
+    items = qs[filters.offset : filters.offset + filters.limit]
     return OrgPage(count=qs.count(), items=[_org_out(o) for o in items])
 
 
-@router.get("/organizations/{org_id}", response={200: OrgOut, codes_4xx: ErrorOut},
-            summary="单位详情（响应带 ETag）")
+@router.get(
+    "/organizations/{org_id}",
+    response={200: OrgOut, codes_4xx: ErrorOut},
+    summary="单位详情（响应带 ETag）",
+)
 def organization_get(request: HttpRequest, response: HttpResponse, org_id: int) -> OrgOut:
     org = access.access_organization(user=_user(request), pk=org_id)
     response["ETag"] = _etag(org)
     return _org_out(org)
 
 
-@router.post("/organizations", response={201: OrgOut, codes_4xx: ErrorOut},
-             summary="登记单位（监管人员在本级及下级区划；平台管理员）")
-def organization_create(request: HttpRequest, response: HttpResponse, payload: OrgIn
-                        ) -> tuple[int, OrgOut]:
+@router.post(
+    "/organizations",
+    response={201: OrgOut, codes_4xx: ErrorOut},
+    summary="登记单位（监管人员在本级及下级区划；平台管理员）",
+)
+def organization_create(
+    request: HttpRequest, response: HttpResponse, payload: OrgIn
+) -> tuple[int, OrgOut]:
     user = access.require_role(_user(request), Role.REGULATOR, Role.ADMIN)
     region = Region.objects.filter(code=payload.region_code).first()
     if region is None:
         raise InvalidInput("区划代码不存在", code="region_unknown", detail={"field": "region_code"})
     org = services.organization_create(
-        actor=user, name=payload.name, kind=payload.kind, credit_code=payload.credit_code,
-        region=region, contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-        address=payload.address, is_sme=payload.is_sme)
+        actor=user,
+        name=payload.name,
+        kind=payload.kind,
+        credit_code=payload.credit_code,
+        region=region,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        address=payload.address,
+        is_sme=payload.is_sme,
+    )
     response["ETag"] = _etag(org)
     return 201, _org_out(org)
 
 
-@router.patch("/organizations/{org_id}", response={200: OrgOut, codes_4xx: ErrorOut},
-              summary="修改单位信息（须带 If-Match）")
-def organization_update(request: HttpRequest, response: HttpResponse, org_id: int,
-                        payload: OrgPatch) -> OrgOut:
+@router.patch(
+    "/organizations/{org_id}",
+    response={200: OrgOut, codes_4xx: ErrorOut},
+    summary="修改单位信息（须带 If-Match）",
+)
+def organization_update(
+    request: HttpRequest, response: HttpResponse, org_id: int, payload: OrgPatch
+) -> OrgOut:
     user = _user(request)
     org = access.access_organization(user=user, pk=org_id, action="manage")
     version = _if_match_version(request, org)
     changes = payload.dict(exclude_unset=True)
     if any(v is None for v in changes.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
-    org = services.organization_update(actor=user, org=org, expected_version=version,
-                                       changes=changes)
+    org = services.organization_update(
+        actor=user, org=org, expected_version=version, changes=changes
+    )
     response["ETag"] = _etag(org)
     return _org_out(org)
 
 
-@router.post("/organizations/{org_id}/status", response={200: OrgOut, codes_4xx: ErrorOut},
-             summary="暂停 / 恢复 / 注销单位（监管人员、平台管理员）")
+@router.post(
+    "/organizations/{org_id}/status",
+    response={200: OrgOut, codes_4xx: ErrorOut},
+    summary="暂停 / 恢复 / 注销单位（监管人员、平台管理员）",
+)
 def organization_status(request: HttpRequest, org_id: int, payload: OrgStatusIn) -> OrgOut:
     user = access.require_role(_user(request), Role.REGULATOR, Role.ADMIN)
     org = access.access_organization(user=user, pk=org_id, action="manage")
-    return _org_out(services.organization_transition(actor=user, org=org,
-                                                     to_status=payload.status,
-                                                     reason=payload.reason))
+    return _org_out(
+        services.organization_transition(
+            actor=user, org=org, to_status=payload.status, reason=payload.reason
+        )
+    )
 
 
-@router.get("/organizations/{org_id}/users", response={200: list[UserOut], codes_4xx: ErrorOut},
-            summary="单位用户")
+@router.get(
+    "/organizations/{org_id}/users",
+    response={200: list[UserOut], codes_4xx: ErrorOut},
+    summary="单位用户",
+)
 def organization_users(request: HttpRequest, org_id: int) -> list[UserOut]:
     org = access.access_organization(user=_user(request), pk=org_id)
     visible = access.users_visible(_user(request)).filter(organization=org).order_by("username")
     return [_user_out(u) for u in visible]
 
 
-@router.post("/organizations/{org_id}/users", response={201: UserOut, codes_4xx: ErrorOut},
-             summary="新增本单位用户（单位管理员）")
-def organization_user_create(request: HttpRequest, org_id: int, payload: UserIn
-                             ) -> tuple[int, UserOut]:
+@router.post(
+    "/organizations/{org_id}/users",
+    response={201: UserOut, codes_4xx: ErrorOut},
+    summary="新增本单位用户（单位管理员）",
+)
+def organization_user_create(
+    request: HttpRequest, org_id: int, payload: UserIn
+) -> tuple[int, UserOut]:
     user = _user(request)
     org = access.access_organization(user=user, pk=org_id)
     if not (user.role == Role.ADMIN or (user.is_org_admin and user.organization_id == org.pk)):
         raise PermissionDenied("只有单位管理员可以新增本单位用户")
-    created = services.user_create(actor=user, username=payload.username,
-                                   password=payload.password, display_name=payload.display_name,
-                                   organization=org, phone=payload.phone,
-                                   is_org_admin=payload.is_org_admin)
+    created = services.user_create(
+        actor=user,
+        username=payload.username,
+        password=payload.password,
+        display_name=payload.display_name,
+        organization=org,
+        phone=payload.phone,
+        is_org_admin=payload.is_org_admin,
+    )
     return 201, _user_out(created)
 
 
-@router.post("/users/{user_id}/unlock", response={200: UserOut, codes_4xx: ErrorOut},
-             summary="解除登录锁定（单位管理员、平台管理员）")
+@router.post(
+    "/users/{user_id}/unlock",
+    response={200: UserOut, codes_4xx: ErrorOut},
+    summary="解除登录锁定（单位管理员、平台管理员）",
+)
 def user_unlock(request: HttpRequest, user_id: int) -> UserOut:
     target = access.access_user(user=_user(request), pk=user_id, action="manage")
     return _user_out(services.account_unlock(actor=_user(request), user=target))
@@ -327,8 +400,11 @@ class AuditFilter(Schema):
     offset: int = Field(default=0, ge=0)
 
 
-@router.get("/audit/entries", response={200: AuditPage, codes_4xx: ErrorOut},
-            summary="审计记录（按角色范围，新到旧）")
+@router.get(
+    "/audit/entries",
+    response={200: AuditPage, codes_4xx: ErrorOut},
+    summary="审计记录（按角色范围，新到旧）",
+)
 def audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> AuditPage:
     qs = access.audit_entries_visible(_user(request)).order_by("-seq")
     if filters.action:
@@ -337,6 +413,5 @@ def audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> AuditPag
         qs = qs.filter(object_type=filters.object_type)
     if filters.object_id:
         qs = qs.filter(object_id=filters.object_id)
-    page = qs[filters.offset:filters.offset + filters.limit]
+    page = qs[filters.offset : filters.offset + filters.limit]
     return AuditPage(count=qs.count(), items=[AuditOut.from_orm(e) for e in page])
-

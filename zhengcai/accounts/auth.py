@@ -21,8 +21,11 @@ def hash_token(raw: str) -> str:
 def user_from_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (ApiToken.objects.select_related("user", "user__organization__region")
-             .filter(key_hash=hash_token(raw), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user", "user__organization__region")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
     if token is None:
         return None
     now = clock.now()

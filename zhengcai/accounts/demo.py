@@ -63,11 +63,19 @@ class DemoContext:
 
 
 def _credit_code(ctx: DemoContext, kind: str, region: Region) -> str:
-    prefix = {"finance": "11", "purchaser": "12", "central_agency": "12", "supervision": "11",
-              "platform": "12"}.get(kind, "91")
+    prefix = {
+        "finance": "11",
+        "purchaser": "12",
+        "central_agency": "12",
+        "supervision": "11",
+        "platform": "12",
+    }.get(kind, "91")
     while True:
-        body = prefix + region.code[:6] + "".join(
-            ctx.rng.choice(CREDIT_CODE_ALPHABET) for _ in range(9))
+        body = (
+            prefix
+            + region.code[:6]
+            + "".join(ctx.rng.choice(CREDIT_CODE_ALPHABET) for _ in range(9))
+        )
         code = body + credit_code_check_char(body)
         if code not in ctx.used_codes:
             ctx.used_codes.add(code)
@@ -84,10 +92,18 @@ def _unique(ctx: DemoContext, name: str) -> str:
 
 
 def _region(code: str, name: str, parent: Region | None) -> Region:
-    level = RegionLevel.PROVINCE if parent is None else (
-        RegionLevel.CITY if parent.level == RegionLevel.PROVINCE else RegionLevel.COUNTY)
-    return Region.objects.create(code=code, name=name, level=level, parent=parent,
-                                 path=(parent.path if parent else "/") + code + "/")
+    level = (
+        RegionLevel.PROVINCE
+        if parent is None
+        else (RegionLevel.CITY if parent.level == RegionLevel.PROVINCE else RegionLevel.COUNTY)
+    )
+    return Region.objects.create(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        path=(parent.path if parent else "/") + code + "/",
+    )
 
 
 def seed_regions(ctx: DemoContext) -> None:
@@ -109,16 +125,24 @@ def seed_regions(ctx: DemoContext) -> None:
 
 def _org(ctx: DemoContext, kind: str, region: Region, name: str, **extra: Any) -> Organization:
     return Organization(
-        name=_unique(ctx, name), kind=kind, credit_code=_credit_code(ctx, kind, region),
-        region=region, contact_name=ctx.fake.name(), contact_phone=ctx.fake.phone_number(),
-        address=f"{region.full_name()}{ctx.fake.street_address()}", **extra)
+        name=_unique(ctx, name),
+        kind=kind,
+        credit_code=_credit_code(ctx, kind, region),
+        region=region,
+        contact_name=ctx.fake.name(),
+        contact_phone=ctx.fake.phone_number(),
+        address=f"{region.full_name()}{ctx.fake.street_address()}",
+        **extra,
+    )
 
 
 def _finance_name(region: Region) -> str:
     if region.level == RegionLevel.PROVINCE:
         return f"{region.name}财政厅"
-    return f"{region.parent.name if region.level == RegionLevel.COUNTY and region.parent else ''}" \
-           f"{region.name}财政局"
+    return (
+        f"{region.parent.name if region.level == RegionLevel.COUNTY and region.parent else ''}"
+        f"{region.name}财政局"
+    )
 
 
 def seed_organizations(ctx: DemoContext) -> None:
@@ -128,12 +152,21 @@ def seed_organizations(ctx: DemoContext) -> None:
     every_region = list(ctx.regions.values())
     for region in every_region:
         orgs.append(_org(ctx, OrgKind.FINANCE, region, _finance_name(region)))
-        center = ("浙江省政府采购中心" if region.level == RegionLevel.PROVINCE
-                  else f"{region.name}公共资源交易中心（政府采购中心）")
+        center = (
+            "浙江省政府采购中心"
+            if region.level == RegionLevel.PROVINCE
+            else f"{region.name}公共资源交易中心（政府采购中心）"
+        )
         orgs.append(_org(ctx, OrgKind.CENTRAL_AGENCY, region, center))
         if region.level <= RegionLevel.CITY:
-            orgs.append(_org(ctx, OrgKind.SUPERVISION, region,
-                             f"{region.name}纪委监委驻{region.name}财政{'厅' if region.level == 1 else '局'}纪检监察组"))
+            orgs.append(
+                _org(
+                    ctx,
+                    OrgKind.SUPERVISION,
+                    region,
+                    f"{region.name}纪委监委驻{_finance_name(region)}纪检监察组",
+                )
+            )
     orgs.append(_org(ctx, OrgKind.PLATFORM, prov, "浙江省政府采购平台运营中心"))
     # Purchasing units: provincial departments first, then city/county units.
     places = [r for r in every_region if r.level >= RegionLevel.CITY]
@@ -146,10 +179,16 @@ def seed_organizations(ctx: DemoContext) -> None:
         orgs.append(_org(ctx, OrgKind.PURCHASER, region, f"{region.full_name()[3:]}{unit}"))
     cities = [r for r in every_region if r.level == RegionLevel.CITY]
     for _ in range(sizes["social_agencies"]):
-        region = ctx.rng.choice(cities + [prov])
+        region = ctx.rng.choice([*cities, prov])
         word = ctx.rng.choice(SUPPLIER_WORDS) + ctx.rng.choice(SUPPLIER_WORDS)
-        orgs.append(_org(ctx, OrgKind.SOCIAL_AGENCY, region,
-                         f"浙江{word}{ctx.rng.choice(AGENCY_TRADES)}有限公司"))
+        orgs.append(
+            _org(
+                ctx,
+                OrgKind.SOCIAL_AGENCY,
+                region,
+                f"浙江{word}{ctx.rng.choice(AGENCY_TRADES)}有限公司",
+            )
+        )
     for _ in range(sizes["suppliers"]):
         region = ctx.rng.choice(places)
         city = region if region.level == RegionLevel.CITY else region.parent
@@ -170,16 +209,31 @@ def seed_people(ctx: DemoContext) -> None:
     n = 0
     for org in Organization.objects.order_by("pk").iterator():
         n += 1
-        users.append(User(
-            username=f"u{org.kind[:3]}{n:05d}", display_name=ctx.fake.name(), organization=org,
-            role=ROLE_FOR_KIND[org.kind], phone=ctx.fake.phone_number(), is_org_admin=True,
-            password=shared_hash))
-    employers = list(Organization.objects.filter(kind=OrgKind.PURCHASER).values_list("pk", flat=True))
+        users.append(
+            User(
+                username=f"u{org.kind[:3]}{n:05d}",
+                display_name=ctx.fake.name(),
+                organization=org,
+                role=ROLE_FOR_KIND[org.kind],
+                phone=ctx.fake.phone_number(),
+                is_org_admin=True,
+                password=shared_hash,
+            )
+        )
+    employers = list(
+        Organization.objects.filter(kind=OrgKind.PURCHASER).values_list("pk", flat=True)
+    )
     for i in range(SIZES[ctx.scale]["experts"]):
-        users.append(User(
-            username=f"expert{i + 1:05d}", display_name=ctx.fake.name(),
-            organization_id=ctx.rng.choice(employers) if ctx.rng.random() < 0.3 else None,
-            role=Role.EXPERT, phone=ctx.fake.phone_number(), password=shared_hash))
+        users.append(
+            User(
+                username=f"expert{i + 1:05d}",
+                display_name=ctx.fake.name(),
+                organization_id=ctx.rng.choice(employers) if ctx.rng.random() < 0.3 else None,
+                role=Role.EXPERT,
+                phone=ctx.fake.phone_number(),
+                password=shared_hash,
+            )
+        )
     User.objects.bulk_create(users, batch_size=1000)
     ctx.counts["users"] = len(users)
 
@@ -196,13 +250,21 @@ def seed_demo_accounts(ctx: DemoContext) -> list[tuple[str, str, str, str]]:
         elif kind == "platform":
             org = Organization.objects.get(kind=OrgKind.PLATFORM)
         elif code == "first":
-            org = Organization.objects.filter(kind=kind, region=prov).order_by("pk").first() \
+            org = (
+                Organization.objects.filter(kind=kind, region=prov).order_by("pk").first()
                 or Organization.objects.filter(kind=kind).order_by("pk").first()
+            )
         else:
             org = Organization.objects.get(kind=kind, region__code=code)
-        services.user_create(actor=None, username=username, password=DEMO_PASSWORD,
-                             display_name=display, organization=org, role=role,
-                             is_org_admin=role != Role.EXPERT)
+        services.user_create(
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=display,
+            organization=org,
+            role=role,
+            is_org_admin=role != Role.EXPERT,
+        )
         printed.append((Role(role).label, username, DEMO_PASSWORD, org.name if org else "个人"))
     return printed
 

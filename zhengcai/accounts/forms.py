@@ -7,8 +7,12 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    otp = forms.RegexField(label="动态口令", regex=r"^\s*\d{6}\s*$", max_length=10,
-                           error_messages={"invalid": "请输入 6 位数字动态口令"})
+    otp = forms.RegexField(
+        label="动态口令",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=10,
+        error_messages={"invalid": "请输入 6 位数字动态口令"},
+    )
 
 
 class TokenForm(forms.Form):
@@ -25,4 +29,4 @@ class OrgFilterForm(forms.Form):
         from zhengcai.accounts.constants import OrgKind
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kind"].choices = [("", "全部")] + list(OrgKind.choices)  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "全部"), *OrgKind.choices]  # type: ignore[attr-defined]

@@ -16,8 +16,14 @@ class Region(models.Model):
     code = models.CharField(max_length=12, unique=True, verbose_name="区划代码")
     name = models.CharField(max_length=60, verbose_name="名称")
     level = models.PositiveSmallIntegerField(choices=RegionLevel.choices, verbose_name="级别")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name="上级")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级",
+    )
     path = models.CharField(max_length=120, unique=True, editable=False)
 
     class Meta:
@@ -46,12 +52,20 @@ class Organization(models.Model):
     name = models.CharField(max_length=200, verbose_name="单位名称")
     kind = models.CharField(max_length=20, choices=OrgKind.choices, verbose_name="单位类型")
     credit_code = models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organizations",
-                               verbose_name="所属区划")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="subunits", verbose_name="主管单位")
-    status = models.CharField(max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE,
-                              verbose_name="状态")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name="所属区划"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subunits",
+        verbose_name="主管单位",
+    )
+    status = models.CharField(
+        max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE, verbose_name="状态"
+    )
     contact_name = models.CharField(max_length=60, blank=True, verbose_name="联系人")
     contact_phone = models.CharField(max_length=30, blank=True, verbose_name="联系电话")
     address = models.CharField(max_length=200, blank=True, verbose_name="地址")
@@ -74,9 +88,14 @@ class User(TimedModel, AbstractUser):
     """A person. `role` decides the workbench and the access scope; `organization` the data."""
 
     role = models.CharField(max_length=12, choices=Role.choices, verbose_name="角色")
-    organization = models.ForeignKey(Organization, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="users",
-                                     verbose_name="所属单位")
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="所属单位",
+    )
     display_name = models.CharField(max_length=60, blank=True, verbose_name="姓名")
     phone = models.CharField(max_length=20, blank=True, verbose_name="手机")
     is_org_admin = models.BooleanField(default=False, verbose_name="单位管理员")

@@ -15,8 +15,9 @@ def region_list(*, parent_code: str | None = None) -> QuerySet[Region]:
     return qs
 
 
-def organization_list(*, user: User, kind: str | None = None, region_code: str | None = None,
-                      q: str | None = None) -> QuerySet[Organization]:
+def organization_list(
+    *, user: User, kind: str | None = None, region_code: str | None = None, q: str | None = None
+) -> QuerySet[Organization]:
     qs = organizations_visible(user)
     if kind:
         qs = qs.filter(kind=kind)
@@ -50,8 +51,9 @@ def public_platform_counts() -> dict[str, int]:
     """Counts the public portal shows: active organizations by kind, and experts."""
     from zhengcai.accounts.constants import OrgStatus, Role
 
-    rows = (Organization.objects.filter(status=OrgStatus.ACTIVE).values("kind")
-            .annotate(n=Count("id")))
+    rows = (
+        Organization.objects.filter(status=OrgStatus.ACTIVE).values("kind").annotate(n=Count("id"))
+    )
     counts = {r["kind"]: r["n"] for r in rows}
     counts["experts"] = User.objects.filter(role=Role.EXPERT, is_active=True).count()
     return counts

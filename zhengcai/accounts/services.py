@@ -59,11 +59,23 @@ def _register_failure(user: User, *, ip: str | None, reason: str) -> DomainError
             locked.locked_until = clock.now() + dt.timedelta(minutes=_policy("LOCKOUT_MINUTES"))
             locked.next_check = locked.locked_until
             after["locked_until"] = locked.locked_until
-            audit_record(actor=None, action="account.locked", obj=locked,
-                         organization=locked.organization, after=after, ip=ip)
+            audit_record(
+                actor=None,
+                action="account.locked",
+                obj=locked,
+                organization=locked.organization,
+                after=after,
+                ip=ip,
+            )
         else:
-            audit_record(actor=None, action="login.failed", obj=locked,
-                         organization=locked.organization, after=after, ip=ip)
+            audit_record(
+                actor=None,
+                action="login.failed",
+                obj=locked,
+                organization=locked.organization,
+                after=after,
+                ip=ip,
+            )
         locked.save(update_fields=["failed_logins", "locked_until", "next_check"])
     if locked.locked_until:
         return _locked_error(locked)
@@ -77,14 +89,19 @@ def _locked_error(user: User) -> DomainError:
     when = until.strftime("%H:%M") if until else ""
     return PermissionDenied(
         f"连续登录失败次数过多，账号已锁定至 {when}，请稍后再试或联系单位管理员解锁",
-        code=c.ERR_ACCOUNT_LOCKED, detail={"locked_until": until.isoformat() if until else None})
+        code=c.ERR_ACCOUNT_LOCKED,
+        detail={"locked_until": until.isoformat() if until else None},
+    )
 
 
 def login_check_password(*, username: str, password: str, ip: str | None = None) -> User:
     """First factor. Raises login_failed / account_locked / account_inactive; on success with a
     second factor enabled raises OtpRequired (detail carries nothing secret)."""
-    user = (User.objects.select_related("organization").filter(username=username).first()
-            if username else None)
+    user = (
+        User.objects.select_related("organization").filter(username=username).first()
+        if username
+        else None
+    )
     if user is None:
         make_password(password)  # same work as a real check: do not reveal unknown names
         raise _login_failed()
@@ -104,7 +121,8 @@ def login_check_otp(*, user: User, otp: str, ip: str | None = None) -> User:
     if user.locked_until is not None and user.locked_until > clock.now():
         raise _locked_error(user)
     if not user.totp_enabled or not pyotp.TOTP(user.totp_secret).verify(
-            otp.strip(), for_time=clock.now(), valid_window=1):
+        otp.strip(), for_time=clock.now(), valid_window=1
+    ):
         raise _register_failure(user, ip=ip, reason="otp")
     return _login_succeeded(user, ip=ip)
 
@@ -138,8 +156,13 @@ def account_lock_expire(user: Any) -> None:
     if user.locked_until is not None and user.locked_until <= clock.now():
         user.locked_until = None
         user.failed_logins = 0
-        audit_record(actor=None, action="account.unlocked", obj=user,
-                     organization=user.organization, after={"by": "timeout"})
+        audit_record(
+            actor=None,
+            action="account.unlocked",
+            obj=user,
+            organization=user.organization,
+            after={"by": "timeout"},
+        )
     user.next_check = None
     user.save(update_fields=["locked_until", "failed_logins", "next_check"])
 
@@ -150,8 +173,14 @@ def account_unlock(*, actor: User, user: User) -> User:
     before = {"failed_logins": locked.failed_logins, "locked_until": locked.locked_until}
     locked.failed_logins, locked.locked_until, locked.next_check = 0, None, None
     locked.save(update_fields=["failed_logins", "locked_until", "next_check"])
-    audit_record(actor=actor, action="account.unlocked", obj=locked,
-                 organization=locked.organization, before=before, after={"by": "admin"})
+    audit_record(
+        actor=actor,
+        action="account.unlocked",
+        obj=locked,
+        organization=locked.organization,
+        before=before,
+        after={"by": "admin"},
+    )
     return locked
 
 
@@ -167,8 +196,7 @@ def totp_begin(*, actor: User) -> str:
     user.totp_secret = pyotp.random_base32()
     user.save(update_fields=["totp_secret"])
     audit_record(actor=actor, action="otp.secret_generated", obj=user)
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username,
-                                                         issuer_name=OTP_ISSUER)
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=OTP_ISSUER)
 
 
 @transaction.atomic
@@ -176,8 +204,7 @@ def totp_confirm(*, actor: User, otp: str) -> User:
     user = User.objects.select_for_update().get(pk=actor.pk)
     if not user.totp_secret:
         raise Conflict("请先生成动态口令密钥", code="otp_not_started")
-    if not pyotp.TOTP(user.totp_secret).verify(otp.strip(), for_time=clock.now(),
-                                               valid_window=1):
+    if not pyotp.TOTP(user.totp_secret).verify(otp.strip(), for_time=clock.now(), valid_window=1):
         raise InvalidInput("动态口令错误，请核对手机上的 6 位数字", code=c.ERR_OTP_INVALID)
     user.totp_enabled = True
     user.save(update_fields=["totp_enabled"])
@@ -189,7 +216,8 @@ def totp_confirm(*, actor: User, otp: str) -> User:
 def totp_disable(*, actor: User, otp: str) -> User:
     user = User.objects.select_for_update().get(pk=actor.pk)
     if not user.totp_enabled or not pyotp.TOTP(user.totp_secret).verify(
-            otp.strip(), for_time=clock.now(), valid_window=1):
+        otp.strip(), for_time=clock.now(), valid_window=1
+    ):
         raise InvalidInput("动态口令错误", code=c.ERR_OTP_INVALID)
     user.totp_enabled, user.totp_secret = False, ""
     user.save(update_fields=["totp_enabled", "totp_secret"])
@@ -201,8 +229,9 @@ def totp_disable(*, actor: User, otp: str) -> User:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str, expires_days: int | None = 90
-                     ) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User, name: str, expires_days: int | None = 90
+) -> tuple[ApiToken, str]:
     """Returns the token row and the raw key, shown once; only its hash is stored."""
     name = name.strip()
     if not name or len(name) > 80:
@@ -212,10 +241,19 @@ def api_token_create(*, actor: User, name: str, expires_days: int | None = 90
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken.objects.create(
-        user=actor, name=name, prefix=raw[:10], key_hash=hash_token(raw), created_at=now,
-        expires_at=now + dt.timedelta(days=expires_days) if expires_days else None)
-    audit_record(actor=actor, action="api_token.created", obj=token,
-                 after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at})
+        user=actor,
+        name=name,
+        prefix=raw[:10],
+        key_hash=hash_token(raw),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=expires_days) if expires_days else None,
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.created",
+        obj=token,
+        after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
@@ -225,8 +263,9 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         raise Conflict("令牌已吊销", code="token_already_revoked")
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoked", obj=token,
-                 organization=token.user.organization)
+    audit_record(
+        actor=actor, action="api_token.revoked", obj=token, organization=token.user.organization
+    )
     return token
 
 
@@ -236,10 +275,18 @@ ORG_EDITABLE = ("name", "contact_name", "contact_phone", "address", "is_sme")
 
 
 def _org_summary(org: Organization) -> dict[str, Any]:
-    return {"name": org.name, "kind": org.kind, "credit_code": org.credit_code,
-            "region": org.region.code, "status": org.status, "contact_name": org.contact_name,
-            "contact_phone": org.contact_phone, "address": org.address, "is_sme": org.is_sme,
-            "version": org.version}
+    return {
+        "name": org.name,
+        "kind": org.kind,
+        "credit_code": org.credit_code,
+        "region": org.region.code,
+        "status": org.status,
+        "contact_name": org.contact_name,
+        "contact_phone": org.contact_phone,
+        "address": org.address,
+        "is_sme": org.is_sme,
+        "version": org.version,
+    }
 
 
 def _check_region_scope(actor: User, region: Region) -> None:
@@ -251,10 +298,19 @@ def _check_region_scope(actor: User, region: Region) -> None:
 
 
 @transaction.atomic
-def organization_create(*, actor: User, name: str, kind: str, credit_code: str, region: Region,
-                        parent: Organization | None = None, contact_name: str = "",
-                        contact_phone: str = "", address: str = "", is_sme: bool = False
-                        ) -> Organization:
+def organization_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    credit_code: str,
+    region: Region,
+    parent: Organization | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    is_sme: bool = False,
+) -> Organization:
     _check_region_scope(actor, region)
     name = name.strip()
     if not name:
@@ -264,27 +320,42 @@ def organization_create(*, actor: User, name: str, kind: str, credit_code: str, 
     credit_code = credit_code.strip().upper()
     problem = credit_code_problem(credit_code)
     if problem:
-        raise InvalidInput(problem, code=c.ERR_CREDIT_CODE_INVALID,
-                           detail={"field": "credit_code"})
+        raise InvalidInput(problem, code=c.ERR_CREDIT_CODE_INVALID, detail={"field": "credit_code"})
     if Organization.objects.filter(credit_code=credit_code).exists():
-        raise Conflict("该统一社会信用代码已登记", code=c.ERR_DUPLICATE,
-                       detail={"field": "credit_code"})
+        raise Conflict(
+            "该统一社会信用代码已登记", code=c.ERR_DUPLICATE, detail={"field": "credit_code"}
+        )
     org = Organization.objects.create(
-        name=name, kind=kind, credit_code=credit_code, region=region, parent=parent,
-        contact_name=contact_name, contact_phone=contact_phone, address=address, is_sme=is_sme)
-    audit_record(actor=actor, action="organization.created", obj=org, organization=org,
-                 after=_org_summary(org))
+        name=name,
+        kind=kind,
+        credit_code=credit_code,
+        region=region,
+        parent=parent,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        address=address,
+        is_sme=is_sme,
+    )
+    audit_record(
+        actor=actor,
+        action="organization.created",
+        obj=org,
+        organization=org,
+        after=_org_summary(org),
+    )
     return org
 
 
 @transaction.atomic
-def organization_update(*, actor: User, org: Organization, expected_version: int | None,
-                        changes: dict[str, Any]) -> Organization:
+def organization_update(
+    *, actor: User, org: Organization, expected_version: int | None, changes: dict[str, Any]
+) -> Organization:
     """Edit the editable fields. `expected_version` comes from If-Match (optimistic lock)."""
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
-        raise InvalidInput(f"这些字段不可修改：{', '.join(sorted(unknown))}",
-                           code="field_not_editable")
+        raise InvalidInput(
+            f"这些字段不可修改：{', '.join(sorted(unknown))}", code="field_not_editable"
+        )
     locked = Organization.objects.select_for_update().select_related("region").get(pk=org.pk)
     if expected_version is not None and locked.version != expected_version:
         raise PreconditionFailed(detail={"current_version": locked.version})
@@ -295,29 +366,43 @@ def organization_update(*, actor: User, org: Organization, expected_version: int
         setattr(locked, field, value.strip() if isinstance(value, str) else value)
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action="organization.updated", obj=locked, organization=locked,
-                 before=before, after=_org_summary(locked))
+    audit_record(
+        actor=actor,
+        action="organization.updated",
+        obj=locked,
+        organization=locked,
+        before=before,
+        after=_org_summary(locked),
+    )
     return locked
 
 
 @transaction.atomic
-def organization_transition(*, actor: User, org: Organization, to_status: str, reason: str
-                            ) -> Organization:
+def organization_transition(
+    *, actor: User, org: Organization, to_status: str, reason: str
+) -> Organization:
     locked = Organization.objects.select_for_update().get(pk=org.pk)
     allowed = c.ORG_TRANSITIONS.get(locked.status, set())
     if to_status not in allowed:
         raise Conflict(
             f"单位状态不能从「{c.OrgStatus(locked.status).label}」变为「{to_status}」",
-            code=c.ERR_BAD_TRANSITION, detail={"from": locked.status, "to": to_status})
+            code=c.ERR_BAD_TRANSITION,
+            detail={"from": locked.status, "to": to_status},
+        )
     if not reason.strip():
         raise InvalidInput("请填写变更原因", code="reason_required")
     before = locked.status
     locked.status = to_status
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=actor, action="organization.status_changed", obj=locked,
-                 organization=locked, before={"status": before},
-                 after={"status": to_status, "reason": reason.strip()})
+    audit_record(
+        actor=actor,
+        action="organization.status_changed",
+        obj=locked,
+        organization=locked,
+        before={"status": before},
+        after={"status": to_status, "reason": reason.strip()},
+    )
     return locked
 
 
@@ -325,9 +410,17 @@ def organization_transition(*, actor: User, org: Organization, to_status: str, r
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, password: str, display_name: str,
-                organization: Organization | None, role: str | None = None, phone: str = "",
-                is_org_admin: bool = False) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    display_name: str,
+    organization: Organization | None,
+    role: str | None = None,
+    phone: str = "",
+    is_org_admin: bool = False,
+) -> User:
     """Create a person's account. The role follows the organization's kind; experts are
     individuals (organization optional, it is their employer)."""
     username = username.strip()
@@ -339,22 +432,41 @@ def user_create(*, actor: User | None, username: str, password: str, display_nam
     role = role or expected
     if role is None or role not in c.Role.values:
         raise InvalidInput("请指定角色", code="role_invalid")
-    if role != c.Role.EXPERT and role != expected:
+    # Experts are individuals; a platform administrator may have no organization.
+    individual_ok = role == c.Role.EXPERT or (role == c.Role.ADMIN and organization is None)
+    if not individual_ok and role != expected:
         raise InvalidInput(
             f"「{c.OrgKind(organization.kind).label if organization else '无单位'}」的用户"
-            f"不能担任「{c.Role(role).label}」", code=c.ERR_ROLE_KIND_MISMATCH)
-    user = User(username=username, display_name=display_name.strip(), organization=organization,
-                role=role, phone=phone.strip(), is_org_admin=is_org_admin,
-                is_staff=role == c.Role.ADMIN, is_superuser=role == c.Role.ADMIN)
+            f"不能担任「{c.Role(role).label}」",
+            code=c.ERR_ROLE_KIND_MISMATCH,
+        )
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        organization=organization,
+        role=role,
+        phone=phone.strip(),
+        is_org_admin=is_org_admin,
+        is_staff=role == c.Role.ADMIN,
+        is_superuser=role == c.Role.ADMIN,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("密码不符合要求：" + "；".join(exc.messages), code="password_weak",
-                           detail={"field": "password"}) from exc
+        raise InvalidInput(
+            "密码不符合要求：" + "；".join(exc.messages),
+            code="password_weak",
+            detail={"field": "password"},
+        ) from exc
     user.set_password(password)
     user.save()
-    audit_record(actor=actor, action="user.created", obj=user, organization=organization,
-                 after={"username": username, "role": role, "is_org_admin": is_org_admin})
+    audit_record(
+        actor=actor,
+        action="user.created",
+        obj=user,
+        organization=organization,
+        after={"username": username, "role": role, "is_org_admin": is_org_admin},
+    )
     return user
 
 
@@ -367,6 +479,11 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> Us
         return locked
     locked.is_active = active
     locked.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="user.activated" if active else "user.deactivated",
-                 obj=locked, organization=locked.organization, after={"reason": reason})
+    audit_record(
+        actor=actor,
+        action="user.activated" if active else "user.deactivated",
+        obj=locked,
+        organization=locked.organization,
+        after={"reason": reason},
+    )
     return locked

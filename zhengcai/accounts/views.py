@@ -55,19 +55,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
             try:
                 user = services.login_check_password(
                     username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password"], ip=_ip(request))
+                    password=form.cleaned_data["password"],
+                    ip=_ip(request),
+                )
             except services.OtpRequired as exc:
-                request.session[PENDING_KEY] = {"user": exc.detail["user"],
-                                                "at": clock.now().timestamp(),
-                                                "next": request.POST.get("next", "")}
+                request.session[PENDING_KEY] = {
+                    "user": exc.detail["user"],
+                    "at": clock.now().timestamp(),
+                    "next": request.POST.get("next", ""),
+                }
                 return redirect("accounts:login_otp")
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
                 return _finish_login(request, user)
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 def login_otp_view(request: HttpRequest) -> HttpResponse:
@@ -83,8 +91,9 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = User.objects.get(pk=pending["user"])
             try:
-                user = services.login_check_otp(user=user, otp=form.cleaned_data["otp"],
-                                                ip=_ip(request))
+                user = services.login_check_otp(
+                    user=user, otp=form.cleaned_data["otp"], ip=_ip(request)
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
@@ -111,11 +120,15 @@ def organizations(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = OrgFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.organization_list(user=user, kind=filters.get("kind") or None,
-                                     q=filters.get("q") or None)
+    qs = selectors.organization_list(
+        user=user, kind=filters.get("kind") or None, q=filters.get("q") or None
+    )
     page = Paginator(qs, 20).get_page(filters.get("page") or 1)
-    template = ("accounts/_org_rows.html" if request.headers.get("HX-Request")
-                else "accounts/organizations.html")
+    template = (
+        "accounts/_org_rows.html"
+        if request.headers.get("HX-Request")
+        else "accounts/organizations.html"
+    )
     return render(request, template, {"form": form, "page": page})
 
 
@@ -127,8 +140,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return render(request, "error.html", {"error": exc}, status=exc.status)
     users = access.users_visible(user).filter(organization=org).order_by("username")
-    return render(request, "accounts/organization_detail.html", {
-        "org": org, "users": users, "can_manage": access.can_manage_organization(user, org)})
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        {"org": org, "users": users, "can_manage": access.can_manage_organization(user, org)},
+    )
 
 
 @login_required
@@ -139,11 +155,14 @@ def audit(request: HttpRequest) -> HttpResponse:
     if action:
         qs = qs.filter(action__startswith=action)
     page = Paginator(qs, 25).get_page(request.GET.get("page") or 1)
-    template = ("accounts/_audit_rows.html" if request.headers.get("HX-Request")
-                else "accounts/audit.html")
-    return render(request, template, {
-        "page": page, "action": action,
-        "can_verify": user.role in (Role.ADMIN, Role.SUPERVISOR)})
+    template = (
+        "accounts/_audit_rows.html" if request.headers.get("HX-Request") else "accounts/audit.html"
+    )
+    return render(
+        request,
+        template,
+        {"page": page, "action": action, "can_verify": user.role in (Role.ADMIN, Role.SUPERVISOR)},
+    )
 
 
 @login_required
@@ -172,8 +191,10 @@ def security(request: HttpRequest) -> HttpResponse:
                 token_form = TokenForm(request.POST, prefix="token")
                 if token_form.is_valid():
                     _, new_token = services.api_token_create(
-                        actor=user, name=token_form.cleaned_data["name"],
-                        expires_days=token_form.cleaned_data["expires_days"])
+                        actor=user,
+                        name=token_form.cleaned_data["name"],
+                        expires_days=token_form.cleaned_data["expires_days"],
+                    )
                 else:
                     status = 400
             elif op == "token_revoke":
@@ -188,15 +209,25 @@ def security(request: HttpRequest) -> HttpResponse:
                 if otp_form.is_valid():
                     fn = services.totp_confirm if op == "otp_confirm" else services.totp_disable
                     fn(actor=user, otp=otp_form.cleaned_data["otp"])
-                    messages.success(request, "动态口令已启用" if op == "otp_confirm"
-                                     else "动态口令已停用")
+                    messages.success(
+                        request, "动态口令已启用" if op == "otp_confirm" else "动态口令已停用"
+                    )
                     return redirect("accounts:security")
                 status = 400
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", "请求无效"))
             status = getattr(exc, "status", 400)
         user.refresh_from_db()
-    return render(request, "accounts/security.html", {
-        "tokens": user.api_tokens.all(), "token_form": token_form, "otp_form": otp_form,
-        "new_token": new_token, "otp_uri": otp_uri,
-        "otp_secret": user.totp_secret if otp_uri else None}, status=status)
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "tokens": user.api_tokens.all(),
+            "token_form": token_form,
+            "otp_form": otp_form,
+            "new_token": new_token,
+            "otp_uri": otp_uri,
+            "otp_secret": user.totp_secret if otp_uri else None,
+        },
+        status=status,
+    )

@@ -12,8 +12,14 @@ from zhengcai.core import clock
 from zhengcai.core.audit import chain_head
 from zhengcai.core.workdays import WorkCalendar
 
-KIND_ORDER = [OrgKind.PURCHASER, OrgKind.SUPPLIER, OrgKind.CENTRAL_AGENCY, OrgKind.SOCIAL_AGENCY,
-              OrgKind.FINANCE, OrgKind.SUPERVISION]
+KIND_ORDER = [
+    OrgKind.PURCHASER,
+    OrgKind.SUPPLIER,
+    OrgKind.CENTRAL_AGENCY,
+    OrgKind.SOCIAL_AGENCY,
+    OrgKind.FINANCE,
+    OrgKind.SUPERVISION,
+]
 
 
 def workbench_context(user: User) -> dict[str, Any]:
@@ -24,20 +30,29 @@ def workbench_context(user: User) -> dict[str, Any]:
         "in5": cal.add_working_days(today, 5),
         "in20": cal.add_calendar_days(today, 20),
         "recent": access.audit_entries_visible(user).order_by("-seq")[:8],
-        "colleagues": (access.users_visible(user).filter(organization=user.organization)
-                       .order_by("-is_org_admin", "username")[:12]
-                       if user.organization_id else []),
+        "colleagues": (
+            access.users_visible(user)
+            .filter(organization=user.organization)
+            .order_by("-is_org_admin", "username")[:12]
+            if user.organization_id
+            else []
+        ),
         "template": f"accounts/workbench/{user.role}.html",
     }
     if user.role in (Role.REGULATOR, Role.SUPERVISOR, Role.ADMIN):
         counts = selectors.organization_counts_by_kind(user=user)
         ctx["kind_counts"] = [(OrgKind(k).label, counts.get(k, 0)) for k in KIND_ORDER]
         by_city = selectors.organization_counts_by_city(user=user)
-        ctx["chart"] = json.dumps({
-            "cities": [name for name, _ in by_city],
-            "series": [{"name": OrgKind(k).label, "data": [d.get(k, 0) for _, d in by_city]}
-                       for k in KIND_ORDER[:4]],
-        }, ensure_ascii=False)
+        ctx["chart"] = json.dumps(
+            {
+                "cities": [name for name, _ in by_city],
+                "series": [
+                    {"name": OrgKind(k).label, "data": [d.get(k, 0) for _, d in by_city]}
+                    for k in KIND_ORDER[:4]
+                ],
+            },
+            ensure_ascii=False,
+        )
     if user.role in (Role.SUPERVISOR, Role.ADMIN):
         ctx["head"] = chain_head()
     if user.role == Role.ADMIN:

@@ -5,8 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from zhengcai.accounts.models import User
 from zhengcai.core import services
 from zhengcai.core.models import AuditEntry, CalendarOverride
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(CalendarOverride)
@@ -17,13 +22,17 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        saved = services.calendar_override_set(actor=request.user, date=obj.date,  # type: ignore[arg-type]
-                                               is_workday=obj.is_workday, name=obj.name,
-                                               note=obj.note)
+        saved = services.calendar_override_set(
+            actor=_actor(request),
+            date=obj.date,  # type: ignore[arg-type]
+            is_workday=obj.is_workday,
+            name=obj.name,
+            note=obj.note,
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.calendar_override_delete(actor=request.user, date=obj.date)  # type: ignore[arg-type]
+        services.calendar_override_delete(actor=_actor(request), date=obj.date)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:

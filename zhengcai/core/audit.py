@@ -62,31 +62,61 @@ def _digest(algorithm: str, payload: bytes) -> str:
 
 
 def entry_hash(
-    *, algorithm: str, seq: int, created_at: dt.datetime, actor_id: int | None, actor_label: str,
-    organization_id: int | None, action: str, object_type: str, object_id: str,
-    object_label: str, before: Any, after: Any, ip: str | None, prev_hash: str,
+    *,
+    algorithm: str,
+    seq: int,
+    created_at: dt.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    organization_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_label: str,
+    before: Any,
+    after: Any,
+    ip: str | None,
+    prev_hash: str,
 ) -> str:
     canonical = json.dumps(
         [
-            seq, created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"), actor_id,
-            actor_label, organization_id, action, object_type, object_id, object_label,
-            before, after, ip, prev_hash,
+            seq,
+            created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            actor_id,
+            actor_label,
+            organization_id,
+            action,
+            object_type,
+            object_id,
+            object_label,
+            before,
+            after,
+            ip,
+            prev_hash,
         ],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return _digest(algorithm, canonical.encode("utf-8"))
 
 
 def audit_record(
-    *, actor: User | None, action: str, obj: Model | None = None,
-    organization: Organization | None = None, before: Any = None, after: Any = None,
-    ip: str | None = None, object_label: str | None = None,
+    *,
+    actor: User | None,
+    action: str,
+    obj: Model | None = None,
+    organization: Organization | None = None,
+    before: Any = None,
+    after: Any = None,
+    ip: str | None = None,
+    object_label: str | None = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-    algorithm = settings.ZHENGCAI["AUDIT_HASH"]
+    algorithm = str(settings.ZHENGCAI["AUDIT_HASH"])
     if organization is None and actor is not None:
         organization = getattr(actor, "organization", None)
     fields: dict[str, Any] = {
@@ -160,15 +190,31 @@ def verify_chain() -> ChainReport:
     checked = 0
     for e in _iter_entries():
         if e.seq != expected_seq:
-            return ChainReport(checked, prev, ChainProblem(
-                expected_seq, f"第 {expected_seq} 条缺失（下一条为第 {e.seq} 条）：记录被删除或重排"))
+            return ChainReport(
+                checked,
+                prev,
+                ChainProblem(
+                    expected_seq,
+                    f"第 {expected_seq} 条缺失（下一条为第 {e.seq} 条）：记录被删除或重排",
+                ),
+            )
         if e.prev_hash != prev:
             return _problem(checked, prev, e.seq, "prev_hash 与上一条不符：记录被删除、插入或重排")
         recomputed = entry_hash(
-            algorithm=e.algorithm, seq=e.seq, created_at=e.created_at, actor_id=e.actor_id,
-            actor_label=e.actor_label, organization_id=e.organization_id, action=e.action,
-            object_type=e.object_type, object_id=e.object_id, object_label=e.object_label,
-            before=e.before, after=e.after, ip=e.ip, prev_hash=e.prev_hash,
+            algorithm=e.algorithm,
+            seq=e.seq,
+            created_at=e.created_at,
+            actor_id=e.actor_id,
+            actor_label=e.actor_label,
+            organization_id=e.organization_id,
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            object_label=e.object_label,
+            before=e.before,
+            after=e.after,
+            ip=e.ip,
+            prev_hash=e.prev_hash,
         )
         if recomputed != e.hash:
             return _problem(checked, prev, e.seq, "内容与哈希不符：记录被篡改")
@@ -177,11 +223,14 @@ def verify_chain() -> ChainReport:
         checked += 1
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and (head.seq != checked or head.hash != prev):
-        return _problem(checked, prev, checked + 1 if head.seq > checked else head.seq,
-                                   "链头与最后一条记录不符：末尾记录被删除")
+        return _problem(
+            checked,
+            prev,
+            checked + 1 if head.seq > checked else head.seq,
+            "链头与最后一条记录不符：末尾记录被删除",
+        )
     return ChainReport(checked, prev, None)
 
 
 def _problem(checked: int, prev: str, seq: int, reason: str) -> ChainReport:
     return ChainReport(checked, prev, ChainProblem(seq, reason))
-

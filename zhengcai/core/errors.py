@@ -12,8 +12,14 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = "请求无法处理"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 detail: Any = None, status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        detail: Any = None,
+        status: int | None = None,
+    ) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code

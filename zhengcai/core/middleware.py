@@ -17,8 +17,11 @@ STALE_PENDING = dt.timedelta(minutes=5)
 
 
 def error_json(status: int, code: str, message: str, detail: object = None) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "detail": detail}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"code": code, "message": message, "detail": detail},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 class ApiBodyLimitMiddleware:
@@ -35,10 +38,26 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 return error_json(400, "bad_content_length", "Content-Length 无效")
             if length > limit:
-                return error_json(413, "payload_too_large",
-                                  f"请求体过大：{length} 字节，上限 {limit} 字节",
-                                  {"limit": limit, "received": length})
-        return self.get_response(request)
+                return error_json(
+                    413,
+                    "payload_too_large",
+                    f"请求体过大：{length} 字节，上限 {limit} 字节",
+                    {"limit": limit, "received": length},
+                )
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # ninja answers an unsupported method in plain text; keep the {code, message} contract.
+            allowed = response.get("Allow", "")
+            methods = sorted(m.strip() for m in allowed.split(",") if m.strip())
+            response = error_json(
+                405, "method_not_allowed", "不支持该请求方法", {"allowed": methods}
+            )
+            response["Allow"] = allowed
+        return response
 
 
 def _principal(request: HttpRequest) -> str:
@@ -66,30 +85,40 @@ class IdempotencyMiddleware:
         if request.method != "POST" or key is None or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         if not (1 <= len(key) <= 128) or not key.isprintable():
-            return error_json(400, "invalid_idempotency_key", "Idempotency-Key 须为 1–128 个可见字符")
+            return error_json(
+                400, "invalid_idempotency_key", "Idempotency-Key 须为 1–128 个可见字符"
+            )
         principal = _principal(request)
         digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    key=key, principal=principal, method="POST", path=request.path,
-                    request_hash=digest)
+                    key=key,
+                    principal=principal,
+                    method="POST",
+                    path=request.path,
+                    request_hash=digest,
+                )
         except IntegrityError:
             existing = IdempotencyRecord.objects.get(principal=principal, key=key)
             if existing.request_hash != digest:
-                return error_json(422, "idempotency_key_reused",
-                                  "该 Idempotency-Key 已用于另一个请求")
+                return error_json(
+                    422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求"
+                )
             if existing.status_code is None:
                 from zhengcai.core import clock
 
                 if clock.now() - existing.created_at < STALE_PENDING:
-                    return error_json(409, "idempotency_in_progress",
-                                      "同一请求正在处理中，请稍后重试")
+                    return error_json(
+                        409, "idempotency_in_progress", "同一请求正在处理中，请稍后重试"
+                    )
                 existing.delete()
                 return self(request)
-            replay = HttpResponse(bytes(existing.response_body or b""),
-                                  status=existing.status_code,
-                                  content_type=existing.content_type or "application/json")
+            replay = HttpResponse(
+                bytes(existing.response_body or b""),
+                status=existing.status_code,
+                content_type=existing.content_type or "application/json",
+            )
             replay["Idempotent-Replayed"] = "true"
             return replay
         response = self.get_response(request)

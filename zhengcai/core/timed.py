@@ -51,7 +51,8 @@ def process_due(*, limit: int = 500) -> int:
     for reg in _registry:
         ids = list(
             reg.model._default_manager.filter(next_check__lte=now)
-            .order_by("next_check").values_list("pk", flat=True)[:limit]
+            .order_by("next_check")
+            .values_list("pk", flat=True)[:limit]
         )
         for pk in ids:
             with transaction.atomic():
@@ -64,6 +65,7 @@ def process_due(*, limit: int = 500) -> int:
                 reg.handler(obj)
                 if obj.next_check is not None and obj.next_check <= now:
                     raise RuntimeError(
-                        f"{reg.handler.__name__} left next_check in the past for {obj!r}")
+                        f"{reg.handler.__name__} left next_check in the past for {obj!r}"
+                    )
                 handled += 1
     return handled

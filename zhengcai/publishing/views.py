@@ -33,26 +33,33 @@ def _month_grid(cal: WorkCalendar, year: int, month: int) -> list[list[object]]:
     cells: list[object] = [*lead, *days]
     while len(cells) % 7:
         cells.append(None)
-    return [cells[i:i + 7] for i in range(0, len(cells), 7)]
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
 def home(request: HttpRequest) -> HttpResponse:
     counts = public_platform_counts()
     cal = WorkCalendar.load()
     today = clock.today()
-    return render(request, "publishing/home.html", {
-        "stats": [
-            ("采购人", counts.get(OrgKind.PURCHASER, 0)),
-            ("供应商", counts.get(OrgKind.SUPPLIER, 0)),
-            ("代理机构", counts.get(OrgKind.CENTRAL_AGENCY, 0) + counts.get(OrgKind.SOCIAL_AGENCY, 0)),
-            ("评审专家", counts.get("experts", 0)),
-        ],
-        "head": chain_head(),
-        "statutes": STATUTES,
-        "today": cal.info(today),
-        "grid": _month_grid(cal, today.year, today.month),
-        "month_label": f"{today.year}年{today.month}月",
-    })
+    return render(
+        request,
+        "publishing/home.html",
+        {
+            "stats": [
+                ("采购人", counts.get(OrgKind.PURCHASER, 0)),
+                ("供应商", counts.get(OrgKind.SUPPLIER, 0)),
+                (
+                    "代理机构",
+                    counts.get(OrgKind.CENTRAL_AGENCY, 0) + counts.get(OrgKind.SOCIAL_AGENCY, 0),
+                ),
+                ("评审专家", counts.get("experts", 0)),
+            ],
+            "head": chain_head(),
+            "statutes": STATUTES,
+            "today": cal.info(today),
+            "grid": _month_grid(cal, today.year, today.month),
+            "month_label": f"{today.year}年{today.month}月",
+        },
+    )
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
@@ -68,20 +75,42 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             unit = request.GET.get("unit", "workday")
             if unit not in ("workday", "calendar"):
                 raise ValueError("计算方式无效")
-            end = (cal.add_working_days(start, days) if unit == "workday"
-                   else cal.add_calendar_days(start, days))
-            result = {"start": start, "days": days, "unit": unit, "end": cal.info(end),
-                      "official": cal.year_is_official(start.year) and cal.year_is_official(end.year)}
+            end = (
+                cal.add_working_days(start, days)
+                if unit == "workday"
+                else cal.add_calendar_days(start, days)
+            )
+            result = {
+                "start": start,
+                "days": days,
+                "unit": unit,
+                "end": cal.info(end),
+                "official": cal.year_is_official(start.year) and cal.year_is_official(end.year),
+            }
         except ValueError as exc:
-            error = str(exc) if "无效" in str(exc) or "超出" in str(exc) else "请输入有效的日期和天数"
-    year = int(request.GET.get("y", today.year)) if request.GET.get("y", "").isdigit() else today.year
-    month = int(request.GET.get("m", today.month)) if request.GET.get("m", "").isdigit() else today.month
+            error = (
+                str(exc) if "无效" in str(exc) or "超出" in str(exc) else "请输入有效的日期和天数"
+            )
+    year = (
+        int(request.GET.get("y", today.year)) if request.GET.get("y", "").isdigit() else today.year
+    )
+    month = (
+        int(request.GET.get("m", today.month))
+        if request.GET.get("m", "").isdigit()
+        else today.month
+    )
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         year, month = today.year, today.month
-    ctx = {"result": result, "error": error, "today": today, "grid": _month_grid(cal, year, month),
-           "month_label": f"{year}年{month}月", "official": cal.year_is_official(year),
-           "prev": (year - (month == 1), 12 if month == 1 else month - 1),
-           "next": (year + (month == 12), 1 if month == 12 else month + 1)}
+    ctx = {
+        "result": result,
+        "error": error,
+        "today": today,
+        "grid": _month_grid(cal, year, month),
+        "month_label": f"{year}年{month}月",
+        "official": cal.year_is_official(year),
+        "prev": (year - (month == 1), 12 if month == 1 else month - 1),
+        "next": (year + (month == 12), 1 if month == 12 else month + 1),
+    }
     if request.headers.get("HX-Request") and "start" in request.GET:
         return render(request, "publishing/_period_result.html", ctx, status=400 if error else 200)
     return render(request, "publishing/calendar.html", ctx, status=400 if error else 200)

@@ -25,11 +25,15 @@ def credit_code(rng: random.Random | None = None) -> str:
 
 
 def region(code: str, name: str, parent: Region | None = None) -> Region:
-    level = RegionLevel.PROVINCE if parent is None else (
-        RegionLevel.CITY if parent.level == RegionLevel.PROVINCE else RegionLevel.COUNTY)
+    level = (
+        RegionLevel.PROVINCE
+        if parent is None
+        else (RegionLevel.CITY if parent.level == RegionLevel.PROVINCE else RegionLevel.COUNTY)
+    )
     path = (parent.path if parent else "/") + code + "/"
-    return Region.objects.get_or_create(code=code, defaults={
-        "name": name, "level": level, "parent": parent, "path": path})[0]
+    return Region.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": parent, "path": path}
+    )[0]
 
 
 def region_tree() -> dict[str, Region]:
@@ -43,16 +47,32 @@ def region_tree() -> dict[str, Region]:
 @transaction.atomic
 def organization(kind: str, reg: Region, name: str | None = None) -> Organization:
     n = next(_seq)
-    org = Organization.objects.create(name=name or f"{reg.name}{OrgKind(kind).label}{n}",
-                                      kind=kind, credit_code=credit_code(), region=reg)
+    org = Organization.objects.create(
+        name=name or f"{reg.name}{OrgKind(kind).label}{n}",
+        kind=kind,
+        credit_code=credit_code(),
+        region=reg,
+    )
     return org
 
 
-def user(org: Organization | None, *, username: str | None = None, role: str | None = None,
-         is_org_admin: bool = False, password: str = PASSWORD) -> User:
-    return services.user_create(actor=None, username=username or f"u{next(_seq)}",
-                                password=password, display_name="测试用户", organization=org,
-                                role=role, is_org_admin=is_org_admin)
+def user(
+    org: Organization | None,
+    *,
+    username: str | None = None,
+    role: str | None = None,
+    is_org_admin: bool = False,
+    password: str = PASSWORD,
+) -> User:
+    return services.user_create(
+        actor=None,
+        username=username or f"u{next(_seq)}",
+        password=password,
+        display_name="测试用户",
+        organization=org,
+        role=role,
+        is_org_admin=is_org_admin,
+    )
 
 
 # --- the access-matrix world ------------------------------------------------------------------
@@ -112,18 +132,20 @@ WORLD_USERS: dict[str, tuple[str | None, str | None, bool]] = {
 def build_world() -> World:
     regions = region_tree()
     regions["js"] = region("320000", "江苏省")
-    orgs = {key: organization(kind, regions[reg], name)
-            for key, (kind, reg, name) in WORLD_ORGS.items()}
-    users = {key: user(orgs[o] if o else None, username=key, role=role, is_org_admin=adm)
-             for key, (o, role, adm) in WORLD_USERS.items()}
+    orgs = {
+        key: organization(kind, regions[reg], name) for key, (kind, reg, name) in WORLD_ORGS.items()
+    }
+    users = {
+        key: user(orgs[o] if o else None, username=key, role=role, is_org_admin=adm)
+        for key, (o, role, adm) in WORLD_USERS.items()
+    }
     world = World(regions=regions, orgs=orgs, users=users)
     for key, org in orgs.items():
         staff = user(org, username=f"staff_{key}")
         User.objects.filter(pk=staff.pk).update(failed_logins=5, locked_until=LOCKED_UNTIL)
         world.staff[key] = staff
     for key, u in users.items():
-        world.tokens[key] = services.api_token_create(actor=u, name="matrix",
-                                                      expires_days=None)[1]
+        world.tokens[key] = services.api_token_create(actor=u, name="matrix", expires_days=None)[1]
     return world
 
 

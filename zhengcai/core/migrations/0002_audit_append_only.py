@@ -25,9 +25,10 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
-    schema_editor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update"
-                          + (" ON core_auditentry" if schema_editor.connection.vendor == "postgresql"
-                             else ""))
+    schema_editor.execute(
+        "DROP TRIGGER IF EXISTS core_auditentry_no_update"
+        + (" ON core_auditentry" if schema_editor.connection.vendor == "postgresql" else "")
+    )
 
 
 class Migration(migrations.Migration):

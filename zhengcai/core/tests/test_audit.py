@@ -38,18 +38,32 @@ SM3_ABC = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"  # 
 def record(n: int, *, start: int = 1) -> list[AuditEntry]:
     with transaction.atomic():
         return [
-            audit_record(actor=None, action=f"test.step{i}",
-                         after={"i": i, "amount": Decimal("1234.50"), "day": dt.date(2026, 10, 8)})
+            audit_record(
+                actor=None,
+                action=f"test.step{i}",
+                after={"i": i, "amount": Decimal("1234.50"), "day": dt.date(2026, 10, 8)},
+            )
             for i in range(start, start + n)
         ]
 
 
 def recompute(e: AuditEntry) -> str:
     return entry_hash(
-        algorithm=e.algorithm, seq=e.seq, created_at=e.created_at, actor_id=e.actor_id,
-        actor_label=e.actor_label, organization_id=e.organization_id, action=e.action,
-        object_type=e.object_type, object_id=e.object_id, object_label=e.object_label,
-        before=e.before, after=e.after, ip=e.ip, prev_hash=e.prev_hash)
+        algorithm=e.algorithm,
+        seq=e.seq,
+        created_at=e.created_at,
+        actor_id=e.actor_id,
+        actor_label=e.actor_label,
+        organization_id=e.organization_id,
+        action=e.action,
+        object_type=e.object_type,
+        object_id=e.object_id,
+        object_label=e.object_label,
+        before=e.before,
+        after=e.after,
+        ip=e.ip,
+        prev_hash=e.prev_hash,
+    )
 
 
 def sql(statement: str, params: list[object] | None = None) -> None:
@@ -104,11 +118,14 @@ def test_summary_is_normalized_and_actor_fields_filled(clock: object) -> None:
     org = factories.organization(OrgKind.PURCHASER, reg)
     user = factories.user(org)
     with transaction.atomic():
-        e = audit_record(actor=user, action="test.normalized", obj=org,
-                         before={"budget": Decimal("100.00")},
-                         after={"budget": Decimal("90.50"), "on": dt.date(2026, 10, 8),
-                                "tags": {"b", "a"}},
-                         ip="10.1.2.3")
+        e = audit_record(
+            actor=user,
+            action="test.normalized",
+            obj=org,
+            before={"budget": Decimal("100.00")},
+            after={"budget": Decimal("90.50"), "on": dt.date(2026, 10, 8), "tags": {"b", "a"}},
+            ip="10.1.2.3",
+        )
     e = AuditEntry.objects.get(pk=e.pk)
     assert e.before == {"budget": "100.00"}
     assert e.after == {"budget": "90.50", "on": "2026-10-08", "tags": ["a", "b"]}
@@ -126,8 +143,18 @@ def test_system_actor_label() -> None:
     assert e.actor_id is None and e.actor_label == "系统" and e.organization_id is None
 
 
-@pytest.mark.parametrize("ip", [None, "", "192.168.0.1", "2001:db8::1", "2001:0DB8:0000::0001",
-                                "::ffff:10.0.0.1", "::ffff:0a00:0001"])
+@pytest.mark.parametrize(
+    "ip",
+    [
+        None,
+        "",
+        "192.168.0.1",
+        "2001:db8::1",
+        "2001:0DB8:0000::0001",
+        "::ffff:10.0.0.1",
+        "::ffff:0a00:0001",
+    ],
+)
 def test_ip_addresses_survive_the_database(ip: str | None) -> None:
     """The hash covers the address as stored, so a non-canonical IPv6 text is no false alarm."""
     with transaction.atomic():
@@ -174,8 +201,7 @@ def test_database_trigger_refuses_update() -> None:
         sql(f"UPDATE core_auditentry SET {qn('action')} = %s WHERE seq = %s", ["x", 1])
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(seq=2).update(action="x")  # bypasses Model.save
-    assert list(AuditEntry.objects.values_list("action", flat=True)) == [
-        "test.step1", "test.step2"]
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["test.step1", "test.step2"]
     assert verify_chain().ok  # and the test transaction is still usable
 
 
@@ -203,8 +229,10 @@ def test_verify_intact_chain_across_batches(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_detects_altered_summary(tamper: None) -> None:
     record(5)
-    sql(f"UPDATE core_auditentry SET {qn('after')} = %s WHERE seq = %s",
-        [json.dumps({"i": 3, "amount": "1.00", "day": "2026-10-08"}), 3])
+    sql(
+        f"UPDATE core_auditentry SET {qn('after')} = %s WHERE seq = %s",
+        [json.dumps({"i": 3, "amount": "1.00", "day": "2026-10-08"}), 3],
+    )
     assert AuditEntry.objects.get(seq=3).after["amount"] == "1.00"
     report = verify_chain()
     assert not report.ok
@@ -216,8 +244,7 @@ def test_detects_altered_summary(tamper: None) -> None:
 
 def test_detects_altered_time(tamper: None) -> None:
     record(3)
-    AuditEntry.objects.filter(seq=2).update(
-        created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    AuditEntry.objects.filter(seq=2).update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     report = verify_chain()
     assert report.problem is not None and report.problem.seq == 2
 
@@ -349,7 +376,12 @@ def test_sm3_chain_verifies_and_detects_tampering(tamper: None) -> None:
     with override_settings(ZHENGCAI={**settings.ZHENGCAI, "AUDIT_HASH": "sm3"}):
         entries = record(3, start=3)
     assert [e.algorithm for e in AuditEntry.objects.order_by("seq")] == [
-        "sha256", "sha256", "sm3", "sm3", "sm3"]
+        "sha256",
+        "sha256",
+        "sm3",
+        "sm3",
+        "sm3",
+    ]
     stored = AuditEntry.objects.get(pk=entries[0].pk)
     assert stored.hash == recompute(stored)
     assert stored.hash != entry_hash(**{**_fields(stored), "algorithm": "sha256"})
@@ -363,10 +395,21 @@ def test_sm3_chain_verifies_and_detects_tampering(tamper: None) -> None:
 
 def _fields(e: AuditEntry) -> dict[str, object]:
     return dict(
-        algorithm=e.algorithm, seq=e.seq, created_at=e.created_at, actor_id=e.actor_id,
-        actor_label=e.actor_label, organization_id=e.organization_id, action=e.action,
-        object_type=e.object_type, object_id=e.object_id, object_label=e.object_label,
-        before=e.before, after=e.after, ip=e.ip, prev_hash=e.prev_hash)
+        algorithm=e.algorithm,
+        seq=e.seq,
+        created_at=e.created_at,
+        actor_id=e.actor_id,
+        actor_label=e.actor_label,
+        organization_id=e.organization_id,
+        action=e.action,
+        object_type=e.object_type,
+        object_id=e.object_id,
+        object_label=e.object_label,
+        before=e.before,
+        after=e.after,
+        ip=e.ip,
+        prev_hash=e.prev_hash,
+    )
 
 
 # Keep last: every tampering test above ran in a rolled-back transaction, so the trigger that

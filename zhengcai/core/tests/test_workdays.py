@@ -142,8 +142,9 @@ def test_month() -> None:
 
 @pytest.mark.django_db
 def test_override_takes_precedence_and_is_audited() -> None:
-    obj = services.calendar_override_set(actor=None, date=D(2026, 10, 8), is_workday=False,
-                                         name=" 临时调整 ", note="测试")
+    obj = services.calendar_override_set(
+        actor=None, date=D(2026, 10, 8), is_workday=False, name=" 临时调整 ", note="测试"
+    )
     assert obj.name == "临时调整"
     cal = WorkCalendar.load()
     info = cal.info(D(2026, 10, 8))
@@ -181,8 +182,9 @@ def test_override_delete_and_validation() -> None:
         services.calendar_override_set(actor=None, date=D(1999, 1, 1), is_workday=True)
     assert exc_info.value.code == "date_out_of_range"
     with pytest.raises(InvalidInput) as exc_info:
-        services.calendar_override_set(actor=None, date=D(2027, 1, 1), is_workday=False,
-                                       name="长" * 61)
+        services.calendar_override_set(
+            actor=None, date=D(2027, 1, 1), is_workday=False, name="长" * 61
+        )
     assert exc_info.value.code == "text_too_long"
     assert CalendarOverride.objects.count() == 0
 
@@ -194,14 +196,18 @@ def test_2027_falls_back_to_weekdays_until_entered() -> None:
     assert (new_year.is_workday, new_year.source) == (True, "weekday-fallback")
     saturday = cal.info(D(2027, 1, 2))
     assert (saturday.is_workday, saturday.name, saturday.source) == (
-        False, "周末", "weekday-fallback")
+        False,
+        "周末",
+        "weekday-fallback",
+    )
     assert not cal.year_is_official(2027)
     assert cal.year_is_official(2026)
     # 12-31 (Thursday) + 1 working day = 2027-01-01 under the fallback.
     assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 1)
 
-    services.calendar_override_set(actor=None, date=D(2027, 1, 1), is_workday=False,
-                                   name="元旦", note="国办发明电〔2026〕号")
+    services.calendar_override_set(
+        actor=None, date=D(2027, 1, 1), is_workday=False, name="元旦", note="国办发明电〔2026〕号"
+    )
     cal = WorkCalendar.load()
     assert cal.year_is_official(2027)
     assert not cal.year_is_official(2028)
@@ -235,8 +241,7 @@ def test_add_calendar_days_property(start: dt.date, n: int) -> None:
     plain = start + dt.timedelta(days=n)
     assert end >= plain
     assert CAL.is_workday(end)
-    assert all(not CAL.is_workday(plain + dt.timedelta(days=k))
-               for k in range((end - plain).days))
+    assert all(not CAL.is_workday(plain + dt.timedelta(days=k)) for k in range((end - plain).days))
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -246,10 +251,16 @@ def test_add_calendar_days_property(start: dt.date, n: int) -> None:
 def test_api_period_across_national_day(client: Client) -> None:
     r = client.get("/api/v1/calendar/period", {"start": "2026-09-30", "days": 1})
     assert r.status_code == 200, r.content
-    assert r.json() == {"start": "2026-09-30", "days": 1, "unit": "workday",
-                        "end": "2026-10-08", "official": True}
-    r = client.get("/api/v1/calendar/period",
-                   {"start": "2026-09-25", "days": 7, "unit": "calendar"})
+    assert r.json() == {
+        "start": "2026-09-30",
+        "days": 1,
+        "unit": "workday",
+        "end": "2026-10-08",
+        "official": True,
+    }
+    r = client.get(
+        "/api/v1/calendar/period", {"start": "2026-09-25", "days": 7, "unit": "calendar"}
+    )
     assert r.json()["end"] == "2026-10-08"
     r = client.get("/api/v1/calendar/period", {"start": "2026-12-25", "days": 10})
     assert r.json()["end"] == "2027-01-08"
@@ -273,15 +284,23 @@ def test_api_period_errors(client: Client) -> None:
 def test_api_day(client: Client) -> None:
     r = client.get("/api/v1/calendar/day", {"date": "2026-10-10"})
     assert r.status_code == 200
-    assert r.json() == {"date": "2026-10-10", "is_workday": True, "name": "国庆节调休上班",
-                        "source": "package"}
+    assert r.json() == {
+        "date": "2026-10-10",
+        "is_workday": True,
+        "name": "国庆节调休上班",
+        "source": "package",
+    }
     r = client.get("/api/v1/calendar/day", {"date": "2026-10-01"})
     assert r.json()["is_workday"] is False and r.json()["name"] == "国庆节"
     r = client.get("/api/v1/calendar/day", {"date": "2027-01-01"})
     assert r.json()["source"] == "weekday-fallback"
     services.calendar_override_set(actor=None, date=D(2027, 1, 1), is_workday=False, name="元旦")
     r = client.get("/api/v1/calendar/day", {"date": "2027-01-01"})
-    assert r.json() == {"date": "2027-01-01", "is_workday": False, "name": "元旦",
-                        "source": "override"}
+    assert r.json() == {
+        "date": "2027-01-01",
+        "is_workday": False,
+        "name": "元旦",
+        "source": "override",
+    }
     r = client.get("/api/v1/calendar/day")
     assert r.status_code == 422 and r.json()["code"] == "validation_error"

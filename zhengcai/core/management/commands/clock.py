@@ -11,8 +11,9 @@ class Command(BaseCommand):
     help = "Enqueue the periodic `tick` task every N seconds (timed transitions)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float,
-                            default=settings.ZHENGCAI["CLOCK_INTERVAL_SECONDS"])
+        parser.add_argument(
+            "--interval", type=float, default=settings.ZHENGCAI["CLOCK_INTERVAL_SECONDS"]
+        )
         parser.add_argument("--once", action="store_true", help="enqueue one tick and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -18,8 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["small", "city", "province"], default="small")
         parser.add_argument("--seed", type=int, default=20261122)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing (but print the demo accounts) if data exists")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (but print the demo accounts) if data exists",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Organization.objects.exists():
@@ -33,15 +36,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             for seeder in SEEDERS:
                 seeder(ctx)
-            audit_record(actor=None, action="demo.seeded", after={
-                "scale": options["scale"], "seed": options["seed"], **ctx.counts})
-        self.stdout.write(self.style.SUCCESS(
-            f"演示数据（{options['scale']}）加载完成，用时 {time.monotonic() - started:.1f} 秒："
-            f"{Organization.objects.count()} 家单位，{User.objects.count()} 个用户。"))
+            audit_record(
+                actor=None,
+                action="demo.seeded",
+                after={"scale": options["scale"], "seed": options["seed"], **ctx.counts},
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据（{options['scale']}）加载完成，"
+                f"用时 {time.monotonic() - started:.1f} 秒："
+                f"{Organization.objects.count()} 家单位，{User.objects.count()} 个用户。"
+            )
+        )
         self._print_accounts()
 
     def _print_accounts(self) -> None:
-        self.stdout.write("\n演示账号（密码均为 %s）：" % accounts_demo.DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")
         for username, role, display, _ in accounts_demo.DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).select_related("organization").first()
             where = user.organization.name if user and user.organization else "个人"

@@ -15,5 +15,6 @@ class Command(BaseCommand):
                 f"审计链校验失败：第 {report.problem.seq} 条 — {report.problem.reason}"
                 f"（此前 {report.checked} 条完好）"
             )
-        self.stdout.write(self.style.SUCCESS(
-            f"审计链完好：共 {report.checked} 条，链头 {report.head}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"审计链完好：共 {report.checked} 条，链头 {report.head}")
+        )
