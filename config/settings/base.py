@@ -108,6 +108,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing directory
 STATICFILES_DIRS = [BASE_DIR / "zhengcai" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 

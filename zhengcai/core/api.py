@@ -7,7 +7,6 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.responses import codes_4xx
 
 from zhengcai.accounts.access import require_role
 from zhengcai.accounts.auth import api_auth
@@ -15,7 +14,7 @@ from zhengcai.accounts.constants import Role
 from zhengcai.core import clock, services
 from zhengcai.core.audit import chain_head, verify_chain
 from zhengcai.core.errors import InvalidInput
-from zhengcai.core.schemas import ErrorOut, StrictIn
+from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.core.workdays import WorkCalendar
 
 router = Router(tags=["core"])
@@ -68,7 +67,7 @@ def audit_head(request: HttpRequest) -> AuditHeadOut:
 
 @router.post(
     "/audit/verify",
-    response={200: VerifyOut, codes_4xx: ErrorOut},
+    response={200: VerifyOut, API_ERRORS: ErrorOut},
     auth=api_auth(),
     summary="校验整条审计链（平台管理员、监督人员）",
 )
@@ -86,7 +85,7 @@ def audit_verify(request: HttpRequest) -> VerifyOut:
 
 @router.get(
     "/calendar/day",
-    response={200: DayOut, codes_4xx: ErrorOut},
+    response={200: DayOut, API_ERRORS: ErrorOut},
     auth=None,
     summary="某日是否工作日",
 )
@@ -97,7 +96,7 @@ def calendar_day(request: HttpRequest, date: dt.date) -> DayOut:
 
 @router.get(
     "/calendar/period",
-    response={200: PeriodOut, codes_4xx: ErrorOut},
+    response={200: PeriodOut, API_ERRORS: ErrorOut},
     auth=None,
     summary="计算法定期限：起算日后 N 个工作日 / 日历日",
 )
@@ -122,7 +121,7 @@ def calendar_period(
 
 @router.post(
     "/calendar/overrides",
-    response={200: DayOut, codes_4xx: ErrorOut},
+    response={200: DayOut, API_ERRORS: ErrorOut},
     auth=api_auth(),
     summary="录入节假日/调休（平台管理员）",
 )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import os
 from collections.abc import Callable
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -71,11 +75,38 @@ def _principal(request: HttpRequest) -> str:
     return f"anon:{request.META.get('REMOTE_ADDR', '')}"
 
 
+def _response_key(principal: str, path: str, body: bytes) -> bytes:
+    """Key that seals a stored response: derivable only from the original request itself
+    (which may hold a password) and the server secret, neither of which is stored. So a
+    stored answer that contains a secret (a new API token) is unreadable from the database."""
+    message = principal.encode() + b"\n" + path.encode() + b"\n" + body
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+
+
+def _seal(key: bytes, plaintext: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, None)
+
+
+def _open(key: bytes, sealed: bytes) -> bytes:
+    return AESGCM(key).decrypt(sealed[:12], sealed[12:], None)
+
+
+def idempotency_purge() -> int:
+    """Forget answers older than the retention period (settings.ZHENGCAI IDEMPOTENCY_TTL_HOURS)."""
+    from zhengcai.core import clock
+
+    cutoff = clock.now() - dt.timedelta(hours=settings.ZHENGCAI["IDEMPOTENCY_TTL_HOURS"])
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 class IdempotencyMiddleware:
     """A POST with `Idempotency-Key` runs once; a retry with the same key gets the same answer.
 
     The same key with a different body is refused (422); a retry while the first is still
-    running gets 409. Server errors (5xx) are not remembered, so the client may retry."""
+    running gets 409. Server errors (5xx) are not remembered, so the client may retry.
+    Stored answers are sealed with AES-GCM under `_response_key` and purged after the TTL."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -88,8 +119,11 @@ class IdempotencyMiddleware:
             return error_json(
                 400, "invalid_idempotency_key", "Idempotency-Key 须为 1–128 个可见字符"
             )
+        from zhengcai.core import clock
+
         principal = _principal(request)
         digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+        sealing_key = _response_key(principal, request.path, request.body)
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
@@ -98,6 +132,7 @@ class IdempotencyMiddleware:
                     method="POST",
                     path=request.path,
                     request_hash=digest,
+                    created_at=clock.now(),
                 )
         except IntegrityError:
             existing = IdempotencyRecord.objects.get(principal=principal, key=key)
@@ -106,8 +141,6 @@ class IdempotencyMiddleware:
                     422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求"
                 )
             if existing.status_code is None:
-                from zhengcai.core import clock
-
                 if clock.now() - existing.created_at < STALE_PENDING:
                     return error_json(
                         409, "idempotency_in_progress", "同一请求正在处理中，请稍后重试"
@@ -115,7 +148,7 @@ class IdempotencyMiddleware:
                 existing.delete()
                 return self(request)
             replay = HttpResponse(
-                bytes(existing.response_body or b""),
+                _open(sealing_key, bytes(existing.response_body or b"")),
                 status=existing.status_code,
                 content_type=existing.content_type or "application/json",
             )
@@ -126,7 +159,7 @@ class IdempotencyMiddleware:
             record.delete()
         else:
             record.status_code = response.status_code
-            record.response_body = response.content
+            record.response_body = _seal(sealing_key, response.content)
             record.content_type = response.get("Content-Type", "")
             record.save(update_fields=["status_code", "response_body", "content_type"])
         return response

@@ -97,9 +97,9 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=300)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.BinaryField(null=True)
+    response_body = models.BinaryField(null=True)  # AES-GCM sealed (core.middleware)
     content_type = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(db_index=True)  # platform clock (core.clock)
 
     class Meta:
         constraints = [

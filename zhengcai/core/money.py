@@ -17,9 +17,13 @@ def to_yuan(value: object) -> Decimal:
         raise ValueError(f"无法识别的金额：{value!r}") from exc
     if not amount.is_finite():
         raise ValueError("金额必须是有限数值")
-    if amount != amount.quantize(FEN):
+    try:
+        quantized = amount.quantize(FEN)
+    except InvalidOperation as exc:  # more digits than the context holds (e.g. "1e30")
+        raise ValueError("金额超出允许范围") from exc
+    if amount != quantized:
         raise ValueError("金额最多保留两位小数（分）")
-    return amount.quantize(FEN)
+    return quantized
 
 
 def in_wan(amount: Decimal, places: int = 2) -> Decimal:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from ninja.responses import codes_4xx
+
 from ninja import Schema
 from pydantic import ConfigDict
 
@@ -18,3 +20,8 @@ class ErrorOut(Schema):
     code: str
     message: str
     detail: Any = None
+
+
+# Every client-error status the API answers, for `response={200: X, API_ERRORS: ErrorOut}`
+# (ninja's codes_4xx leaves out 413, 422 and 428, which this API uses).
+API_ERRORS = frozenset(codes_4xx | {413, 422, 428})

@@ -1,4 +1,5 @@
-"""Database-level guard: audit rows cannot be updated (defence in depth beside the hash chain).
+"""Database-level guard: audit rows cannot be updated (both databases) nor deleted
+(PostgreSQL; SQLite's test flush deletes rows) — defence in depth beside the hash chain.
 
 A database superuser can still drop the trigger; the hash chain is what detects that."""
 
@@ -13,7 +14,8 @@ SQLITE = [
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION core_auditentry_refuse() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
+    # TRUNCATE (used by test-database flushes) does not fire row triggers.
+    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE OR DELETE ON core_auditentry
        FOR EACH ROW EXECUTE FUNCTION core_auditentry_refuse();""",
 ]
 

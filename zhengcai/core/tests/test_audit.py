@@ -8,6 +8,7 @@ puts the trigger back (`test_trigger_still_in_place_after_tampering` checks that
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from io import StringIO
@@ -93,7 +94,7 @@ def test_entries_are_numbered_and_linked() -> None:
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
     assert [r.pk for r in rows] == [e.pk for e in entries]
     assert rows[0].prev_hash == GENESIS
-    for prev, cur in zip(rows, rows[1:], strict=False):
+    for prev, cur in itertools.pairwise(rows):
         assert cur.prev_hash == prev.hash
     for r in rows:
         assert r.algorithm == "sha256"
@@ -165,7 +166,7 @@ def test_ip_addresses_survive_the_database(ip: str | None) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_refuses_in_autocommit() -> None:
     assert not connection.in_atomic_block
-    with pytest.raises(RuntimeError, match="transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"transaction\.atomic"):
         audit_record(actor=None, action="test.outside")
     assert AuditEntry.objects.count() == 0
 

@@ -201,3 +201,26 @@ def test_handler_leaving_next_check_in_the_past_is_an_error(
         timed.process_due()
     user.refresh_from_db()
     assert user.locked_until is not None  # rolled back with the handler's transaction
+
+
+@pytest.mark.django_db
+def test_expired_lock_not_yet_lifted_restarts_the_count(clock: ModuleType) -> None:
+    """One wrong password after the lock ran out (before the tick) must not re-lock at once."""
+    from zhengcai.accounts import services
+    from zhengcai.accounts.tests import factories
+    from zhengcai.core.errors import DomainError
+
+    regions = factories.region_tree()
+    org = factories.organization("purchaser", regions["hz"])
+    user = factories.user(org, username="relock")
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            services.login_check_password(username="relock", password="wrong", ip=None)
+    user.refresh_from_db()
+    assert user.locked_until is not None
+    clock.advance(dt.timedelta(minutes=16))
+    with pytest.raises(DomainError) as exc:
+        services.login_check_password(username="relock", password="wrong", ip=None)
+    assert exc.value.code == "login_failed"
+    user.refresh_from_db()
+    assert user.failed_logins == 1 and user.locked_until is None

@@ -220,7 +220,7 @@ def test_2027_falls_back_to_weekdays_until_entered() -> None:
 dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 12, 31))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(start=dates, n=st.integers(min_value=1, max_value=60))
 def test_add_working_days_property(start: dt.date, n: int) -> None:
     end = CAL.add_working_days(start, n)
