@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from ninja.responses import codes_4xx
-
 from ninja import Schema
+from ninja.responses import codes_4xx
 from pydantic import ConfigDict
 
 

@@ -22,8 +22,8 @@ from zhengcai.accounts import services
 from zhengcai.accounts.constants import OrgKind
 from zhengcai.accounts.models import ApiToken, User
 from zhengcai.accounts.tests import factories
-from zhengcai.core.audit import chain_head
 from zhengcai.core import clock as core_clock
+from zhengcai.core.audit import chain_head
 from zhengcai.core.models import AuditEntry, IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
