@@ -434,6 +434,9 @@ def test_audit_verify_needs_a_role_and_reports_breaks(
 
     last = chain_head().seq
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # lift the guard as a database superuser could
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_no_update")
         cur.execute("DELETE FROM core_auditentry WHERE seq = %s", [last])
     r = client.post("/api/v1/audit/verify", headers=bearer(admin_raw))
     assert r.json()["ok"] is False

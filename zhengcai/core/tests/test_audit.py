@@ -263,7 +263,7 @@ def test_detects_altered_row_with_recomputed_hash(tamper: None) -> None:
     assert "prev_hash" in report.problem.reason
 
 
-def test_detects_deleted_middle_row() -> None:
+def test_detects_deleted_middle_row(tamper: None) -> None:
     # Deleting needs no trigger change: there is only an UPDATE trigger; the chain catches it.
     record(5)
     sql("DELETE FROM core_auditentry WHERE seq = %s", [3])
@@ -274,14 +274,14 @@ def test_detects_deleted_middle_row() -> None:
     assert report.checked == 2
 
 
-def test_detects_deleted_first_row() -> None:
+def test_detects_deleted_first_row(tamper: None) -> None:
     record(3)
     sql("DELETE FROM core_auditentry WHERE seq = %s", [1])
     report = verify_chain()
     assert report.problem is not None and report.problem.seq == 1
 
 
-def test_detects_deleted_last_row_by_head() -> None:
+def test_detects_deleted_last_row_by_head(tamper: None) -> None:
     record(5)
     sql("DELETE FROM core_auditentry WHERE seq = %s", [5])
     report = verify_chain()
@@ -350,7 +350,7 @@ def test_command_names_broken_seq(tamper: None) -> None:
     assert "此前 1 条完好" in str(exc_info.value)
 
 
-def test_command_names_deleted_last_row() -> None:
+def test_command_names_deleted_last_row(tamper: None) -> None:
     record(4)
     sql("DELETE FROM core_auditentry WHERE seq = %s", [4])
     with pytest.raises(CommandError, match="第 4 条"):
@@ -419,3 +419,12 @@ def test_trigger_still_in_place_after_tampering() -> None:
     record(1)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         sql(f"UPDATE core_auditentry SET {qn('after')} = %s WHERE seq = %s", ['{"i": 0}', 1])
+
+
+def test_database_refuses_delete_on_postgresql() -> None:
+    record(2)
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps DELETE open for test flushes; the chain detects deletions")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql("DELETE FROM core_auditentry WHERE seq = %s", [1])
+    assert AuditEntry.objects.count() == 2
