@@ -45,9 +45,10 @@ def organizations_visible(user: User) -> QuerySet[Organization]:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(region__path__startswith=user.region.path)
-    if _own_org_id(user) is None:
+    own = _own_org_id(user)
+    if own is None:
         return qs.none()
-    return qs.filter(pk=_own_org_id(user))
+    return qs.filter(pk=own)
 
 
 def can_manage_organization(user: User, org: Organization) -> bool:
@@ -74,9 +75,10 @@ def users_visible(user: User) -> QuerySet[User]:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(organization__region__path__startswith=user.region.path)
-    if _own_org_id(user) is None:
+    own = _own_org_id(user)
+    if own is None:
         return qs.filter(pk=user.pk)
-    return qs.filter(organization_id=_own_org_id(user))
+    return qs.filter(organization_id=own)
 
 
 def access_user(*, user: User, pk: int, action: Action = "view") -> User:
@@ -111,6 +113,7 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
         return qs
     if user.role in REGIONAL_ROLES and user.region is not None:
         return qs.filter(organization__region__path__startswith=user.region.path)
-    if _own_org_id(user) is not None and user.is_org_admin:
-        return qs.filter(organization_id=_own_org_id(user))
+    own = _own_org_id(user)
+    if own is not None and user.is_org_admin:
+        return qs.filter(organization_id=own)
     return qs.filter(actor=user)

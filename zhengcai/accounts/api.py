@@ -6,8 +6,7 @@ import datetime as dt
 import re
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
-from ninja.responses import codes_4xx
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhengcai.accounts import access, selectors, services
@@ -15,7 +14,7 @@ from zhengcai.accounts.auth import api_auth
 from zhengcai.accounts.constants import OrgKind, OrgStatus, Role
 from zhengcai.accounts.models import Organization, Region, User
 from zhengcai.core.errors import InvalidInput, PermissionDenied, PreconditionRequired
-from zhengcai.core.schemas import ErrorOut, StrictIn
+from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 
 router = Router(auth=api_auth(), tags=["accounts"])
 
@@ -200,35 +199,35 @@ def _if_match_version(request: HttpRequest, org: Organization) -> int:
 @router.post(
     "/auth/tokens",
     auth=None,
-    response={201: TokenCreatedOut, codes_4xx: ErrorOut},
+    response={201: TokenCreatedOut, API_ERRORS: ErrorOut},
     summary="用户名+密码（+动态口令）换取 API 令牌",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     user = services.login_full(
         username=payload.username, password=payload.password, otp=payload.otp, ip=_ip(request)
     )
     token, raw = services.api_token_create(
         actor=user, name=payload.name, expires_days=payload.expires_days
     )
-    return 201, TokenCreatedOut(token=raw, **TokenOut.from_orm(token).dict())
+    return Status(201, TokenCreatedOut(token=raw, **TokenOut.from_orm(token).dict()))
 
 
 @router.get(
-    "/auth/tokens", response={200: list[TokenOut], codes_4xx: ErrorOut}, summary="我的 API 令牌"
+    "/auth/tokens", response={200: list[TokenOut], API_ERRORS: ErrorOut}, summary="我的 API 令牌"
 )
 def token_list(request: HttpRequest) -> list[TokenOut]:
     return [TokenOut.from_orm(t) for t in _user(request).api_tokens.all()]
 
 
 @router.delete(
-    "/auth/tokens/{token_id}", response={200: TokenOut, codes_4xx: ErrorOut}, summary="吊销令牌"
+    "/auth/tokens/{token_id}", response={200: TokenOut, API_ERRORS: ErrorOut}, summary="吊销令牌"
 )
 def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
     token = access.access_api_token(user=_user(request), pk=token_id)
     return TokenOut.from_orm(services.api_token_revoke(actor=_user(request), token=token))
 
 
-@router.get("/me", response={200: UserOut, codes_4xx: ErrorOut}, summary="当前用户")
+@router.get("/me", response={200: UserOut, API_ERRORS: ErrorOut}, summary="当前用户")
 def me(request: HttpRequest) -> UserOut:
     return _user_out(_user(request))
 
@@ -239,7 +238,7 @@ def me(request: HttpRequest) -> UserOut:
 @router.get(
     "/regions",
     auth=None,
-    response={200: list[RegionOut], codes_4xx: ErrorOut},
+    response={200: list[RegionOut], API_ERRORS: ErrorOut},
     summary="行政区划（公开）",
 )
 def region_list(request: HttpRequest, parent: str | None = None) -> list[RegionOut]:
@@ -260,7 +259,9 @@ class OrgFilter(Schema):
 
 
 @router.get(
-    "/organizations", response={200: OrgPage, codes_4xx: ErrorOut}, summary="单位列表（按角色范围）"
+    "/organizations",
+    response={200: OrgPage, API_ERRORS: ErrorOut},
+    summary="单位列表（按角色范围）",
 )
 def organization_list(request: HttpRequest, filters: Query[OrgFilter]) -> OrgPage:
     qs = selectors.organization_list(
@@ -272,7 +273,7 @@ def organization_list(request: HttpRequest, filters: Query[OrgFilter]) -> OrgPag
 
 @router.get(
     "/organizations/{org_id}",
-    response={200: OrgOut, codes_4xx: ErrorOut},
+    response={200: OrgOut, API_ERRORS: ErrorOut},
     summary="单位详情（响应带 ETag）",
 )
 def organization_get(request: HttpRequest, response: HttpResponse, org_id: int) -> OrgOut:
@@ -283,12 +284,12 @@ def organization_get(request: HttpRequest, response: HttpResponse, org_id: int) 
 
 @router.post(
     "/organizations",
-    response={201: OrgOut, codes_4xx: ErrorOut},
+    response={201: OrgOut, API_ERRORS: ErrorOut},
     summary="登记单位（监管人员在本级及下级区划；平台管理员）",
 )
 def organization_create(
     request: HttpRequest, response: HttpResponse, payload: OrgIn
-) -> tuple[int, OrgOut]:
+) -> Status[OrgOut]:
     user = access.require_role(_user(request), Role.REGULATOR, Role.ADMIN)
     region = Region.objects.filter(code=payload.region_code).first()
     if region is None:
@@ -305,12 +306,12 @@ def organization_create(
         is_sme=payload.is_sme,
     )
     response["ETag"] = _etag(org)
-    return 201, _org_out(org)
+    return Status(201, _org_out(org))
 
 
 @router.patch(
     "/organizations/{org_id}",
-    response={200: OrgOut, codes_4xx: ErrorOut},
+    response={200: OrgOut, API_ERRORS: ErrorOut},
     summary="修改单位信息（须带 If-Match）",
 )
 def organization_update(
@@ -331,7 +332,7 @@ def organization_update(
 
 @router.post(
     "/organizations/{org_id}/status",
-    response={200: OrgOut, codes_4xx: ErrorOut},
+    response={200: OrgOut, API_ERRORS: ErrorOut},
     summary="暂停 / 恢复 / 注销单位（监管人员、平台管理员）",
 )
 def organization_status(request: HttpRequest, org_id: int, payload: OrgStatusIn) -> OrgOut:
@@ -346,7 +347,7 @@ def organization_status(request: HttpRequest, org_id: int, payload: OrgStatusIn)
 
 @router.get(
     "/organizations/{org_id}/users",
-    response={200: list[UserOut], codes_4xx: ErrorOut},
+    response={200: list[UserOut], API_ERRORS: ErrorOut},
     summary="单位用户",
 )
 def organization_users(request: HttpRequest, org_id: int) -> list[UserOut]:
@@ -357,12 +358,10 @@ def organization_users(request: HttpRequest, org_id: int) -> list[UserOut]:
 
 @router.post(
     "/organizations/{org_id}/users",
-    response={201: UserOut, codes_4xx: ErrorOut},
+    response={201: UserOut, API_ERRORS: ErrorOut},
     summary="新增本单位用户（单位管理员）",
 )
-def organization_user_create(
-    request: HttpRequest, org_id: int, payload: UserIn
-) -> tuple[int, UserOut]:
+def organization_user_create(request: HttpRequest, org_id: int, payload: UserIn) -> Status[UserOut]:
     user = _user(request)
     org = access.access_organization(user=user, pk=org_id)
     if not (user.role == Role.ADMIN or (user.is_org_admin and user.organization_id == org.pk)):
@@ -376,12 +375,12 @@ def organization_user_create(
         phone=payload.phone,
         is_org_admin=payload.is_org_admin,
     )
-    return 201, _user_out(created)
+    return Status(201, _user_out(created))
 
 
 @router.post(
     "/users/{user_id}/unlock",
-    response={200: UserOut, codes_4xx: ErrorOut},
+    response={200: UserOut, API_ERRORS: ErrorOut},
     summary="解除登录锁定（单位管理员、平台管理员）",
 )
 def user_unlock(request: HttpRequest, user_id: int) -> UserOut:
@@ -402,7 +401,7 @@ class AuditFilter(Schema):
 
 @router.get(
     "/audit/entries",
-    response={200: AuditPage, codes_4xx: ErrorOut},
+    response={200: AuditPage, API_ERRORS: ErrorOut},
     summary="审计记录（按角色范围，新到旧）",
 )
 def audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> AuditPage:

@@ -112,6 +112,13 @@ class User(TimedModel, AbstractUser):
         return self.display_name or super().get_full_name() or self.username
 
     @property
+    def acting_organization(self) -> Organization | None:
+        """The organization this person acts for; experts act as individuals."""
+        if self.role == Role.EXPERT:
+            return None
+        return self.organization
+
+    @property
     def region(self) -> Region | None:
         return self.organization.region if self.organization_id else None  # type: ignore[union-attr]
 

@@ -53,6 +53,9 @@ def _register_failure(user: User, *, ip: str | None, reason: str) -> DomainError
     """Count one failed attempt (committed even though the caller then raises)."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.locked_until is not None and locked.locked_until <= clock.now():
+            # An expired lock the periodic task has not lifted yet: start counting afresh.
+            locked.failed_logins, locked.locked_until = 0, None
         locked.failed_logins += 1
         after: dict[str, Any] = {"failed_logins": locked.failed_logins, "reason": reason}
         if locked.failed_logins >= _policy("LOGIN_MAX_FAILURES"):
@@ -384,8 +387,9 @@ def organization_transition(
     locked = Organization.objects.select_for_update().get(pk=org.pk)
     allowed = c.ORG_TRANSITIONS.get(locked.status, set())
     if to_status not in allowed:
+        to_label = c.OrgStatus(to_status).label if to_status in c.OrgStatus.values else to_status
         raise Conflict(
-            f"单位状态不能从「{c.OrgStatus(locked.status).label}」变为「{to_status}」",
+            f"单位状态不能从「{c.OrgStatus(locked.status).label}」变为「{to_label}」",
             code=c.ERR_BAD_TRANSITION,
             detail={"from": locked.status, "to": to_status},
         )

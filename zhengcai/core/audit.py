@@ -118,7 +118,7 @@ def audit_record(
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     algorithm = str(settings.ZHENGCAI["AUDIT_HASH"])
     if organization is None and actor is not None:
-        organization = getattr(actor, "organization", None)
+        organization = getattr(actor, "acting_organization", None)
     fields: dict[str, Any] = {
         "seq": head.seq + 1,
         "created_at": clock.now(),

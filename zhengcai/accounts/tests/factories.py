@@ -113,9 +113,12 @@ WORLD_ORGS: dict[str, tuple[str, str, str]] = {
 # user key -> (org key or None, role or None (follows the org), is_org_admin)
 WORLD_USERS: dict[str, tuple[str | None, str | None, bool]] = {
     "admin": ("platform", None, False),
+    "admin_solo": (None, Role.ADMIN, False),  # a platform admin need not have an organization
     "reg_prov": ("fin_prov", None, False),
     "reg_hz": ("fin_hz", None, False),
+    "reg_admin": ("fin_hz", None, True),
     "supv_hz": ("supv_hz", None, False),
+    "supv_admin": ("supv_hz", None, True),
     "pur_admin": ("pur_hz", None, True),
     "pur_user": ("pur_hz", None, False),
     "agc_admin": ("agc_hz", None, True),

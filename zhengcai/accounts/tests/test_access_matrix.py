@@ -24,90 +24,109 @@ from zhengcai.core.errors import NotFound, PermissionDenied
 from zhengcai.core.models import AuditEntry
 
 # actor -> the organization that is its own / another one in its region subtree / outside it.
+# fmt: off
+# actor -> the organization that is its own / another one in its region subtree / outside it.
 TARGETS: dict[str, tuple[str | None, str, str]] = {
-    "admin": ("platform", "pur_hz", "pur_js"),
-    "reg_prov": ("fin_prov", "pur_hz", "pur_js"),
-    "reg_hz": ("fin_hz", "pur_xh", "pur_nb"),
-    "supv_hz": ("supv_hz", "pur_xh", "pur_nb"),
-    "pur_admin": ("pur_hz", "pur_xh", "pur_nb"),
-    "pur_user": ("pur_hz", "pur_xh", "pur_nb"),
-    "agc_admin": ("agc_hz", "pur_hz", "agc_nb"),
-    "agc_user": ("agc_hz", "pur_hz", "agc_nb"),
-    "spl_admin": ("spl_hz", "pur_hz", "spl_nb"),
-    "spl_user": ("spl_hz", "pur_hz", "spl_nb"),
-    "expert": (None, "pur_hz", "pur_nb"),  # no organization at all
-    "expert_emp": ("pur_hz", "pur_xh", "pur_nb"),  # "own" = employer: not used for access
+    "admin":      ("platform", "pur_hz", "pur_js"),
+    "admin_solo": (None,       "pur_hz", "pur_js"),  # platform admin without an organization
+    "reg_prov":   ("fin_prov", "pur_hz", "pur_js"),
+    "reg_hz":     ("fin_hz",   "pur_xh", "pur_nb"),
+    "reg_admin":  ("fin_hz",   "pur_xh", "pur_nb"),  # regulator, admin of the finance bureau
+    "supv_hz":    ("supv_hz",  "pur_xh", "pur_nb"),
+    "supv_admin": ("supv_hz",  "pur_xh", "pur_nb"),  # supervisor, admin of the supervision office
+    "pur_admin":  ("pur_hz",   "pur_xh", "pur_nb"),
+    "pur_user":   ("pur_hz",   "pur_xh", "pur_nb"),
+    "agc_admin":  ("agc_hz",   "pur_hz", "agc_nb"),
+    "agc_user":   ("agc_hz",   "pur_hz", "agc_nb"),
+    "spl_admin":  ("spl_hz",   "pur_hz", "spl_nb"),
+    "spl_user":   ("spl_hz",   "pur_hz", "spl_nb"),
+    "expert":     (None,       "pur_hz", "pur_nb"),  # no organization at all
+    "expert_emp": ("pur_hz",   "pur_xh", "pur_nb"),  # "own" = employer: not used for access
 }
 SCOPES = ("own", "other", "outside")
 
-ALL_200 = (200, 200, 200)
-REGION = (200, 200, 404)  # own region subtree only
-OWN = (200, 404, 404)  # own organization only
-NOTHING = (404, 404, 404)
-
-# GET /organizations/{id}, GET /organizations/{id}/users, access_organization(action="view")
+# GET /organizations/{id}, GET /organizations/{id}/users, access_organization(action="view").
+# Admins see all; regulators and supervisors their region subtree; others their own unit.
 VIEW: dict[str, tuple[int, int, int]] = {
-    "admin": ALL_200,
-    "reg_prov": REGION,
-    "reg_hz": REGION,
-    "supv_hz": REGION,
-    "pur_admin": OWN,
-    "pur_user": OWN,
-    "agc_admin": OWN,
-    "agc_user": OWN,
-    "spl_admin": OWN,
-    "spl_user": OWN,
-    "expert": NOTHING,
-    "expert_emp": NOTHING,
+    #              own  other outside
+    "admin":      (200, 200, 200),
+    "admin_solo": (200, 200, 200),
+    "reg_prov":   (200, 200, 404),
+    "reg_hz":     (200, 200, 404),
+    "reg_admin":  (200, 200, 404),
+    "supv_hz":    (200, 200, 404),
+    "supv_admin": (200, 200, 404),
+    "pur_admin":  (200, 404, 404),
+    "pur_user":   (200, 404, 404),
+    "agc_admin":  (200, 404, 404),
+    "agc_user":   (200, 404, 404),
+    "spl_admin":  (200, 404, 404),
+    "spl_user":   (200, 404, 404),
+    "expert":     (404, 404, 404),
+    "expert_emp": (404, 404, 404),
 }
-# PATCH /organizations/{id}, access_organization(action="manage")
+# PATCH /organizations/{id}, access_organization(action="manage").
+# Regulators manage their region; an organization's admin manages that organization.
 MANAGE: dict[str, tuple[int, int, int]] = {
-    "admin": ALL_200,
-    "reg_prov": REGION,
-    "reg_hz": REGION,
-    "supv_hz": (403, 403, 404),
-    "pur_admin": OWN,
-    "pur_user": (403, 404, 404),
-    "agc_admin": OWN,
-    "agc_user": (403, 404, 404),
-    "spl_admin": OWN,
-    "spl_user": (403, 404, 404),
-    "expert": NOTHING,
-    "expert_emp": NOTHING,
+    #              own  other outside
+    "admin":      (200, 200, 200),
+    "admin_solo": (200, 200, 200),
+    "reg_prov":   (200, 200, 404),
+    "reg_hz":     (200, 200, 404),
+    "reg_admin":  (200, 200, 404),
+    "supv_hz":    (403, 403, 404),
+    "supv_admin": (200, 403, 404),
+    "pur_admin":  (200, 404, 404),
+    "pur_user":   (403, 404, 404),
+    "agc_admin":  (200, 404, 404),
+    "agc_user":   (403, 404, 404),
+    "spl_admin":  (200, 404, 404),
+    "spl_user":   (403, 404, 404),
+    "expert":     (404, 404, 404),
+    "expert_emp": (404, 404, 404),
 }
-# POST /organizations/{id}/status: regulators and admins only (the role is checked first).
+# POST /organizations/{id}/status: regulators and admins only (the role is checked first,
+# so other roles get 403 whatever the organization).
 ROLE_403 = (403, 403, 403)
 STATUS: dict[str, tuple[int, int, int]] = {
-    "admin": ALL_200,
-    "reg_prov": REGION,
-    "reg_hz": REGION,
-    "supv_hz": ROLE_403,
-    "pur_admin": ROLE_403,
-    "pur_user": ROLE_403,
-    "agc_admin": ROLE_403,
-    "agc_user": ROLE_403,
-    "spl_admin": ROLE_403,
-    "spl_user": ROLE_403,
-    "expert": ROLE_403,
+    #              own  other outside
+    "admin":      (200, 200, 200),
+    "admin_solo": (200, 200, 200),
+    "reg_prov":   (200, 200, 404),
+    "reg_hz":     (200, 200, 404),
+    "reg_admin":  (200, 200, 404),
+    "supv_hz":    ROLE_403,
+    "supv_admin": ROLE_403,
+    "pur_admin":  ROLE_403,
+    "pur_user":   ROLE_403,
+    "agc_admin":  ROLE_403,
+    "agc_user":   ROLE_403,
+    "spl_admin":  ROLE_403,
+    "spl_user":   ROLE_403,
+    "expert":     ROLE_403,
     "expert_emp": ROLE_403,
 }
 # POST /organizations/{id}/users and POST /users/{id}/unlock: the organization's own admin
 # (is_org_admin) or a platform admin. Regulators see the users of their region, manage none.
-ORG_ADMIN_ONLY = (200, 404, 404)
 USERS_MANAGE: dict[str, tuple[int, int, int]] = {
-    "admin": ALL_200,
-    "reg_prov": (403, 403, 404),
-    "reg_hz": (403, 403, 404),
-    "supv_hz": (403, 403, 404),
-    "pur_admin": ORG_ADMIN_ONLY,
-    "pur_user": (403, 404, 404),
-    "agc_admin": ORG_ADMIN_ONLY,
-    "agc_user": (403, 404, 404),
-    "spl_admin": ORG_ADMIN_ONLY,
-    "spl_user": (403, 404, 404),
-    "expert": NOTHING,
-    "expert_emp": NOTHING,
+    #              own  other outside
+    "admin":      (200, 200, 200),
+    "admin_solo": (200, 200, 200),
+    "reg_prov":   (403, 403, 404),
+    "reg_hz":     (403, 403, 404),
+    "reg_admin":  (200, 403, 404),
+    "supv_hz":    (403, 403, 404),
+    "supv_admin": (200, 403, 404),
+    "pur_admin":  (200, 404, 404),
+    "pur_user":   (403, 404, 404),
+    "agc_admin":  (200, 404, 404),
+    "agc_user":   (403, 404, 404),
+    "spl_admin":  (200, 404, 404),
+    "spl_user":   (403, 404, 404),
+    "expert":     (404, 404, 404),
+    "expert_emp": (404, 404, 404),
 }
+# fmt: on
 
 assert set(VIEW) == set(MANAGE) == set(STATUS) == set(USERS_MANAGE) == set(TARGETS)
 
@@ -255,7 +274,7 @@ def test_api_organization_status(w: World, actor: str, scope: str, status: int) 
         assert AuditEntry.objects.count() == audits + 1
     else:
         body = assert_error(r, status)
-        if status == 403 and STATUS[actor] == ROLE_403:
+        if STATUS[actor] == ROLE_403:
             assert body["detail"] == {"required": ["regulator", "admin"]}
         assert snapshot(org) == before
         assert AuditEntry.objects.count() == audits
@@ -333,36 +352,49 @@ def test_api_user_unlock(w: World, actor: str, scope: str, status: int) -> None:
 # --- GET /api/v1/audit/entries --------------------------------------------------------------------
 
 # Whose audit trail each actor reads: organizations (by key), or only the actor's own actions.
+# fmt: off
 REGION_HZ = {"fin_hz", "supv_hz", "pur_hz", "pur_xh", "agc_hz", "spl_hz"}
-REGION_ZJ = {  # every organization of 浙江省 (not the one in 江苏省)
-    "platform",
-    "fin_prov",
-    "fin_hz",
-    "fin_nb",
-    "supv_hz",
-    "supv_nb",
-    "pur_hz",
-    "pur_xh",
-    "pur_nb",
-    "agc_hz",
-    "agc_nb",
-    "spl_hz",
-    "spl_nb",
-}
+REGION_ZJ = REGION_HZ | {  # every organization of 浙江省 (not the one in 江苏省)
+    "platform", "fin_prov", "fin_nb", "supv_nb", "pur_nb", "agc_nb", "spl_nb"}
+EVERYWHERE = REGION_ZJ | {"pur_js"}
+OWN_ACTIONS = None  # only the entries the user wrote themselves
+
+# Whose audit trail each actor reads: these organizations' entries, or OWN_ACTIONS.
 AUDIT_SCOPE: dict[str, set[str] | None] = {
-    "reg_prov": REGION_ZJ,
-    "reg_hz": REGION_HZ,
-    "supv_hz": REGION_HZ,
-    "pur_admin": {"pur_hz"},
-    "agc_admin": {"agc_hz"},
-    "spl_admin": {"spl_hz"},
-    # None: only the entries the user wrote themselves.
-    "pur_user": None,
-    "agc_user": None,
-    "spl_user": None,
-    "expert": None,
-    "expert_emp": None,
+    "reg_prov":   REGION_ZJ,
+    "reg_hz":     REGION_HZ,
+    "reg_admin":  REGION_HZ,
+    "supv_hz":    REGION_HZ,
+    "supv_admin": REGION_HZ,
+    "pur_admin":  {"pur_hz"},
+    "agc_admin":  {"agc_hz"},
+    "spl_admin":  {"spl_hz"},
+    "pur_user":   OWN_ACTIONS,
+    "agc_user":   OWN_ACTIONS,
+    "spl_user":   OWN_ACTIONS,
+    "expert":     OWN_ACTIONS,
+    "expert_emp": OWN_ACTIONS,
 }
+# Which organizations GET /api/v1/organizations lists.
+LIST_SCOPE: dict[str, set[str]] = {
+    "admin":      EVERYWHERE,
+    "admin_solo": EVERYWHERE,
+    "reg_prov":   REGION_ZJ,
+    "reg_hz":     REGION_HZ,
+    "reg_admin":  REGION_HZ,
+    "supv_hz":    REGION_HZ,
+    "supv_admin": REGION_HZ,
+    "pur_admin":  {"pur_hz"},
+    "pur_user":   {"pur_hz"},
+    "agc_admin":  {"agc_hz"},
+    "agc_user":   {"agc_hz"},
+    "spl_admin":  {"spl_hz"},
+    "spl_user":   {"spl_hz"},
+    "expert":     set(),
+    "expert_emp": set(),
+}
+# fmt: on
+assert set(LIST_SCOPE) == set(TARGETS) == set(AUDIT_SCOPE) | {"admin", "admin_solo"}
 
 
 def audit_page(w: World, actor: str, **params: Any) -> dict[str, Any]:
@@ -371,8 +403,9 @@ def audit_page(w: World, actor: str, **params: Any) -> dict[str, Any]:
     return r.json()
 
 
-def test_audit_entries_admin_sees_everything(w: World) -> None:
-    page = audit_page(w, "admin")
+@pytest.mark.parametrize("actor", ["admin", "admin_solo"])
+def test_audit_entries_admin_sees_everything(w: World, actor: str) -> None:
+    page = audit_page(w, actor)
     assert page["count"] == AuditEntry.objects.count()
     seqs = [e["seq"] for e in page["items"]]
     assert seqs == sorted(seqs, reverse=True)
@@ -449,19 +482,6 @@ def test_denials_do_not_reveal_existence(w: World) -> None:
 
 
 # --- the organization list is scoped the same way ---------------------------------------------
-
-LIST_SCOPE: dict[str, set[str]] = {
-    "admin": REGION_ZJ | {"pur_js"},
-    "reg_prov": REGION_ZJ,
-    "reg_hz": REGION_HZ,
-    "supv_hz": REGION_HZ,
-    "pur_admin": {"pur_hz"},
-    "pur_user": {"pur_hz"},
-    "agc_user": {"agc_hz"},
-    "spl_user": {"spl_hz"},
-    "expert": set(),
-    "expert_emp": set(),
-}
 
 
 @pytest.mark.parametrize("actor", sorted(LIST_SCOPE))
@@ -825,7 +845,7 @@ def test_bearer_token_needs_no_csrf(w: World) -> None:
     assert r.status_code == 200
 
 
-# --- Idempotency-Key on a POST of this app ---------------------------------------------------------
+# --- Idempotency-Key on a POST of this app ---------------------------------------------------
 
 
 def test_user_create_is_idempotent_with_key(w: World) -> None:

@@ -437,12 +437,22 @@ def test_expert_with_employer(regions: dict[str, Region], kind: str) -> None:
         (None, "role_invalid"),
         ("boss", "role_invalid"),
         (Role.PURCHASER, "role_kind_mismatch"),
-        (Role.ADMIN, "role_kind_mismatch"),
+        (Role.SUPPLIER, "role_kind_mismatch"),
+        (Role.REGULATOR, "role_kind_mismatch"),
+        (Role.SUPERVISOR, "role_kind_mismatch"),
     ],
 )
-def test_user_create_without_organization_needs_expert_role(role: str | None, code: str) -> None:
+def test_user_create_without_organization_needs_individual_role(
+    role: str | None, code: str
+) -> None:
     with fails(InvalidInput, code):
         make_user(None, role=role)
+
+
+def test_platform_admin_without_organization() -> None:
+    with audits(1, "user.created"):
+        u = make_user(None, role=Role.ADMIN)
+    assert (u.role, u.organization_id, u.is_staff, u.is_superuser) == (Role.ADMIN, None, True, True)
 
 
 @pytest.mark.parametrize(
