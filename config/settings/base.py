@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -124,7 +125,7 @@ API_MAX_BODY_BYTES = 1 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Platform policy (editable per deployment through the environment).
-ZHENGCAI = {
+ZHENGCAI: dict[str, Any] = {
     "PLATFORM_NAME": os.environ.get("ZHENGCAI_PLATFORM_NAME", "政府采购管理交易平台"),
     "LOGIN_MAX_FAILURES": 5,
     "LOCKOUT_MINUTES": 15,

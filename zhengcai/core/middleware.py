@@ -95,7 +95,7 @@ def idempotency_purge() -> int:
     """Forget answers older than the retention period (settings.ZHENGCAI IDEMPOTENCY_TTL_HOURS)."""
     from zhengcai.core import clock
 
-    cutoff = clock.now() - dt.timedelta(hours=float(settings.ZHENGCAI["IDEMPOTENCY_TTL_HOURS"]))
+    cutoff = clock.now() - dt.timedelta(hours=settings.ZHENGCAI["IDEMPOTENCY_TTL_HOURS"])
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
