@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the Swagger UI assets locally (no CDN)
     "zhengcai.core",
     "zhengcai.accounts",
     "zhengcai.publishing",

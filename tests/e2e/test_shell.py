@@ -68,3 +68,16 @@ def test_working_day_calculator(page, live_server, demo_data) -> None:
     result = page.wait_for_selector("[data-testid=period-result]")
     assert "2026年10月8日" in result.inner_text()  # National Day week is skipped
     shot(page, "calendar")
+
+
+def test_api_docs_render_offline(page, live_server, demo_data) -> None:
+    """The interactive API docs load their scripts from this server, not from a CDN."""
+    external = []
+    page.on(
+        "request",
+        lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert external == []
+    shot(page, "api-docs")
