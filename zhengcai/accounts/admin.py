@@ -1,22 +1,9 @@
 """Admin is for looking; writes that change state go through services (and the API/UI)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from zhengcai.accounts.models import ApiToken, Organization, Region, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from zhengcai.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Region)

@@ -39,13 +39,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only."""
-
-    list_display = ("seq", "created_at", "actor_label", "action", "object_type", "object_id")
-    list_filter = ("action",)
-    search_fields = ("action", "object_label", "actor_label")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For looking only: state changes go through services (audited), never the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -55,3 +50,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ("seq", "created_at", "actor_label", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("action", "object_label", "actor_label")
