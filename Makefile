@@ -15,7 +15,7 @@ DEMO_SCALE ?= small
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/zhengcai)
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps assets messages lint format typecheck migrations-check \
+.PHONY: help setup system-deps assets messages extract-messages lint format typecheck migrations-check \
         test test-sqlite test-postgres demo serve bench openapi clean
 
 help:
@@ -48,6 +48,12 @@ assets: zhengcai/static/vendor/.stamp
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || scripts/system-deps.sh gettext
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) compilemessages -v0
+
+# After changing interface strings: extract, translate the new entries in
+# locale/en/LC_MESSAGES/django.po (msgids are Chinese), then `make messages`.
+extract-messages: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) makemessages -l en --no-wrap \
+	  --ignore=.venv --ignore=node_modules --ignore=var
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -22,7 +22,7 @@ def test_each_role_sees_its_workbench(page, live_server, demo_data, username, ro
     login(page, live_server.url, username)
     page.wait_for_url("**/accounts/workbench/")
     title = page.locator("[data-testid=workbench-title]")
-    assert role.label in title.inner_text()
+    assert str(role.label) in title.inner_text()
     if role.value in ("regulator", "supervisor", "admin"):
         page.wait_for_selector("[data-testid=org-chart][data-rendered='1']")
     path = shot(page, f"workbench-{username}")

@@ -1,38 +1,39 @@
 """Organization kinds, roles, and which roles each kind of organization may hold."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionLevel(models.IntegerChoices):
-    PROVINCE = 1, "省级"
-    CITY = 2, "市级"
-    COUNTY = 3, "县级"
+    PROVINCE = 1, _("省级")
+    CITY = 2, _("市级")
+    COUNTY = 3, _("县级")
 
 
 class OrgKind(models.TextChoices):
-    FINANCE = "finance", "财政部门"
-    PURCHASER = "purchaser", "采购人"
-    CENTRAL_AGENCY = "central_agency", "集中采购机构"
-    SOCIAL_AGENCY = "social_agency", "社会代理机构"
-    SUPPLIER = "supplier", "供应商"
-    SUPERVISION = "supervision", "监督机构"
-    PLATFORM = "platform", "平台运营单位"
+    FINANCE = "finance", _("财政部门")
+    PURCHASER = "purchaser", _("采购人")
+    CENTRAL_AGENCY = "central_agency", _("集中采购机构")
+    SOCIAL_AGENCY = "social_agency", _("社会代理机构")
+    SUPPLIER = "supplier", _("供应商")
+    SUPERVISION = "supervision", _("监督机构")
+    PLATFORM = "platform", _("平台运营单位")
 
 
 class OrgStatus(models.TextChoices):
-    ACTIVE = "active", "正常"
-    SUSPENDED = "suspended", "暂停"
-    CANCELLED = "cancelled", "注销"
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    CANCELLED = "cancelled", _("注销")
 
 
 class Role(models.TextChoices):
-    REGULATOR = "regulator", "监管人员"
-    PURCHASER = "purchaser", "采购人"
-    AGENCY = "agency", "代理机构人员"
-    SUPPLIER = "supplier", "供应商"
-    EXPERT = "expert", "评审专家"
-    SUPERVISOR = "supervisor", "监督人员"
-    ADMIN = "admin", "平台管理员"
+    REGULATOR = "regulator", _("监管人员")
+    PURCHASER = "purchaser", _("采购人")
+    AGENCY = "agency", _("代理机构人员")
+    SUPPLIER = "supplier", _("供应商")
+    EXPERT = "expert", _("评审专家")
+    SUPERVISOR = "supervisor", _("监督人员")
+    ADMIN = "admin", _("平台管理员")
 
 
 # Which role a user of an organization of each kind holds. Experts are individuals

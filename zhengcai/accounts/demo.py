@@ -265,7 +265,9 @@ def seed_demo_accounts(ctx: DemoContext) -> list[tuple[str, str, str, str]]:
             role=role,
             is_org_admin=role != Role.EXPERT,
         )
-        printed.append((Role(role).label, username, DEMO_PASSWORD, org.name if org else "个人"))
+        printed.append(
+            (str(Role(role).label), username, DEMO_PASSWORD, org.name if org else "个人")
+        )
     return printed
 
 

@@ -41,13 +41,13 @@ def workbench_context(user: User) -> dict[str, Any]:
     }
     if user.role in (Role.REGULATOR, Role.SUPERVISOR, Role.ADMIN):
         counts = selectors.organization_counts_by_kind(user=user)
-        ctx["kind_counts"] = [(OrgKind(k).label, counts.get(k, 0)) for k in KIND_ORDER]
+        ctx["kind_counts"] = [(str(OrgKind(k).label), counts.get(k, 0)) for k in KIND_ORDER]
         by_city = selectors.organization_counts_by_city(user=user)
         ctx["chart"] = json.dumps(
             {
                 "cities": [name for name, _ in by_city],
                 "series": [
-                    {"name": OrgKind(k).label, "data": [d.get(k, 0) for _, d in by_city]}
+                    {"name": str(OrgKind(k).label), "data": [d.get(k, 0) for _, d in by_city]}
                     for k in KIND_ORDER[:4]
                 ],
             },

@@ -55,4 +55,4 @@ class Command(BaseCommand):
         for username, role, display, _ in accounts_demo.DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).select_related("organization").first()
             where = user.organization.name if user and user.organization else "个人"
-            self.stdout.write(f"  {role.label:<8} {username:<14} {display:<6} {where}")
+            self.stdout.write(f"  {role.label!s:<8} {username:<14} {display:<6} {where}")
