@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from zhengcai.accounts.constants import OrgKind
 from zhengcai.accounts.selectors import public_platform_counts
@@ -45,13 +46,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "publishing/home.html",
         {
             "stats": [
-                ("采购人", counts.get(OrgKind.PURCHASER, 0)),
-                ("供应商", counts.get(OrgKind.SUPPLIER, 0)),
+                (_("入库采购人"), counts.get(OrgKind.PURCHASER, 0)),
+                (_("入库供应商"), counts.get(OrgKind.SUPPLIER, 0)),
                 (
-                    "代理机构",
+                    _("入库代理机构"),
                     counts.get(OrgKind.CENTRAL_AGENCY, 0) + counts.get(OrgKind.SOCIAL_AGENCY, 0),
                 ),
-                ("评审专家", counts.get("experts", 0)),
+                (_("入库评审专家"), counts.get("experts", 0)),
             ],
             "head": chain_head(),
             "statutes": STATUTES,
