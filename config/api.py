@@ -8,8 +8,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhengcai.accounts.api import router as accounts_router
+from zhengcai.catalog.api import router as catalog_router
 from zhengcai.core.api import router as core_router
 from zhengcai.core.errors import DomainError
+from zhengcai.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="政采 zhengcai API",
@@ -104,3 +106,5 @@ def on_403(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
 
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/plans", plans_router)

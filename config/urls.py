@@ -13,6 +13,8 @@ admin.site.site_title = "政采系统管理"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("zhengcai.publishing.urls")),
     path("accounts/", include("zhengcai.accounts.urls")),
+    path("catalog/", include("zhengcai.catalog.urls")),
+    path("plans/", include("zhengcai.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets locally (no CDN)
     "zhengcai.core",
     "zhengcai.accounts",
+    "zhengcai.catalog",
+    "zhengcai.plans",
     "zhengcai.publishing",
 ]
 
