@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from zhengcai.accounts.models import Region
 from zhengcai.catalog.models import (
@@ -43,7 +44,10 @@ def region_chain(region: Region) -> list[Region]:
     return chain
 
 
-def _effective(qs: QuerySet, on: dt.date) -> QuerySet:  # type: ignore[type-arg]
+M = TypeVar("M", bound=Model)
+
+
+def _effective(qs: QuerySet[M], on: dt.date) -> QuerySet[M]:
     return qs.filter(effective_from__lte=on).filter(
         Q(effective_to__isnull=True) | Q(effective_to__gte=on)
     )
