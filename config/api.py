@@ -11,6 +11,8 @@ from zhengcai.accounts.api import router as accounts_router
 from zhengcai.catalog.api import router as catalog_router
 from zhengcai.core.api import router as core_router
 from zhengcai.core.errors import DomainError
+from zhengcai.evaluation.api import router as evaluation_router
+from zhengcai.experts.api import router as experts_router
 from zhengcai.plans.api import router as plans_router
 
 api = NinjaAPI(
@@ -108,3 +110,5 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/plans", plans_router)
+api.add_router("/experts", experts_router)
+api.add_router("/evaluation", evaluation_router)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "zhengcai.accounts",
     "zhengcai.catalog",
     "zhengcai.plans",
+    "zhengcai.experts",
+    "zhengcai.evaluation",
     "zhengcai.publishing",
 ]
 

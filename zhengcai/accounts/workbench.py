@@ -10,6 +10,7 @@ from zhengcai.accounts.constants import OrgKind, Role
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.core.audit import chain_head
+from zhengcai.core.navigation import tiles_for
 from zhengcai.core.workdays import WorkCalendar
 
 KIND_ORDER = [
@@ -38,6 +39,7 @@ def workbench_context(user: User) -> dict[str, Any]:
             else []
         ),
         "template": f"accounts/workbench/{user.role}.html",
+        "module_tiles": tiles_for(user.role, is_org_admin=user.is_org_admin),
     }
     if user.role in (Role.REGULATOR, Role.SUPERVISOR, Role.ADMIN):
         counts = selectors.organization_counts_by_kind(user=user)

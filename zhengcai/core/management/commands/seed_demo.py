@@ -1,6 +1,9 @@
+import importlib
 import time
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -8,8 +11,22 @@ from zhengcai.accounts import demo as accounts_demo
 from zhengcai.accounts.models import Organization, User
 from zhengcai.core.audit import audit_record
 
-# Each app with demo data adds its seeder here, in dependency order.
-SEEDERS = [accounts_demo.seed]
+
+def seeders() -> list[Callable[[accounts_demo.DemoContext], object]]:
+    """`seed(ctx)` of every app's `demo` module, in INSTALLED_APPS order (accounts first)."""
+    found = []
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("zhengcai."):
+            continue
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        if hasattr(module, "seed"):
+            found.append(module.seed)
+    return found
 
 
 class Command(BaseCommand):
@@ -34,7 +51,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         ctx = accounts_demo.make_context(options["scale"], options["seed"])
         with transaction.atomic():
-            for seeder in SEEDERS:
+            for seeder in seeders():
                 seeder(ctx)
             audit_record(
                 actor=None,
