@@ -82,6 +82,7 @@ test-postgres: setup
 	DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: setup
+	@command -v espeak-ng >/dev/null || scripts/system-deps.sh espeak-ng
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) seed_demo --scale $(DEMO_SCALE) --if-empty
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) collectstatic --noinput -v0

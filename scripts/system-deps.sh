@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing:
 # chromium (browser tests), fonts-noto-cjk (Chinese glyphs in screenshots/PDF), gettext
-# (compilemessages). Usage: scripts/system-deps.sh [package ...]
+# (compilemessages), espeak-ng (spoken expert notifications). Usage: scripts/system-deps.sh [package ...]
 set -euo pipefail
 want=("$@")
 if [ ${#want[@]} -eq 0 ]; then
   command -v chromium >/dev/null || want+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || want+=(gettext)
+  command -v espeak-ng >/dev/null || want+=(espeak-ng)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${want[*]}"
