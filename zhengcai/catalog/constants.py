@@ -30,3 +30,31 @@ class CentralizedScope(models.TextChoices):
 class QuantityBasis(models.TextChoices):
     PER_STAFF = "per_staff", _("每人")
     PER_UNIT = "per_unit", _("每单位")
+
+
+# Audit object types (AuditEntry.object_type = "<app_label>.<model_name>").
+OBJECT_TYPES = {
+    "item": "catalog.catalogitem",
+    "threshold": "catalog.threshold",
+    "centralized": "catalog.centralizedcatalogentry",
+    "standard": "catalog.configurationstandard",
+}
+
+# Stable error codes of this app (API contract).
+ERR_CODE_INVALID = "item_code_invalid"
+ERR_ITEM_UNKNOWN = "item_unknown"
+ERR_ITEM_INACTIVE = "item_inactive"
+ERR_PARENT_MISSING = "item_parent_missing"
+ERR_REGION_UNKNOWN = "region_unknown"
+ERR_OUTSIDE_REGION = "outside_region"
+ERR_AMOUNT_INVALID = "amount_invalid"
+ERR_DATE_INVALID = "date_invalid"
+ERR_YEAR_INVALID = "year_invalid"
+ERR_LEVEL_INVALID = "unit_level_invalid"
+ERR_DUPLICATE = "duplicate"
+ERR_VERSION_ORDER = "version_order"
+ERR_STANDARD_EMPTY = "standard_empty"
+ERR_STANDARD_NOT_GOODS = "standard_not_goods"
+ERR_TARGET_YEAR_NOT_EMPTY = "target_year_not_empty"
+ERR_SOURCE_YEAR_EMPTY = "source_year_empty"
+ERR_IMPORT_INVALID = "import_invalid"

@@ -31,6 +31,7 @@ class CatalogItem(models.Model):
     category = models.CharField(max_length=1, choices=Category.choices, verbose_name="类别")
     is_active = models.BooleanField(default=True, verbose_name="启用")
     note = models.CharField(max_length=300, blank=True, verbose_name="说明")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["code"]

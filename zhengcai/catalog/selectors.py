@@ -14,6 +14,7 @@ from zhengcai.catalog.models import (
     ConfigurationStandard,
     Threshold,
 )
+from zhengcai.core.models import AuditEntry
 
 
 def item_get(code: str) -> CatalogItem | None:
@@ -110,3 +111,115 @@ def configuration_standard_for(
             if code in rows:
                 return rows[code]
     return None
+
+
+# --- lists for pages and the API ---------------------------------------------------------
+
+
+def item_search(
+    *,
+    q: str | None = None,
+    category: str | None = None,
+    parent_code: str | None = None,
+    roots: bool = False,
+    active_only: bool = False,
+) -> QuerySet[CatalogItem]:
+    """Items by code prefix or name; `parent_code` lists one node's children, `roots` the
+    first level."""
+    qs = CatalogItem.objects.select_related("parent").order_by("code")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if category:
+        qs = qs.filter(category=category)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code.strip().upper())
+    elif roots:
+        qs = qs.filter(parent__isnull=True)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(code__startswith=q.upper()) | Q(name__icontains=q))
+    return qs
+
+
+def item_children_counts(codes: list[str]) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        CatalogItem.objects.filter(parent__code__in=codes)
+        .values("parent__code")
+        .annotate(n=Count("id"))
+    )
+    return {r["parent__code"]: r["n"] for r in rows}
+
+
+def threshold_list(
+    *,
+    region: Region | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    unit_level: int | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Threshold]:
+    qs = Threshold.objects.select_related("region")
+    if region is not None:
+        qs = qs.filter(region=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if category:
+        qs = qs.filter(category=category)
+    if unit_level:
+        qs = qs.filter(unit_level=unit_level)
+    if on is not None:
+        qs = _effective(qs, on)
+    return qs.order_by("region__path", "kind", "category", "unit_level", "-effective_from")
+
+
+def threshold_for_region_level(
+    *, region: Region, unit_level: int, on: dt.date
+) -> dict[tuple[str, str], Threshold | None]:
+    """Every (kind, category) threshold that applies to units of `unit_level` in `region`."""
+    from zhengcai.catalog.constants import Category, ThresholdKind
+
+    return {
+        (kind, cat): threshold_for(
+            region=region, unit_level=unit_level, category=cat, kind=kind, on=on
+        )
+        for kind in ThresholdKind.values
+        for cat in Category.values
+    }
+
+
+def centralized_list(
+    *, region: Region | None = None, year: int | None = None
+) -> QuerySet[CentralizedCatalogEntry]:
+    qs = CentralizedCatalogEntry.objects.select_related("region", "item")
+    if region is not None:
+        qs = qs.filter(region=region)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("region__path", "year", "item__code")
+
+
+def centralized_years(*, region: Region) -> list[int]:
+    return sorted(
+        set(CentralizedCatalogEntry.objects.filter(region=region).values_list("year", flat=True)),
+        reverse=True,
+    )
+
+
+def config_standard_list(
+    *, region: Region | None = None, on: dt.date | None = None
+) -> QuerySet[ConfigurationStandard]:
+    qs = ConfigurationStandard.objects.select_related("region", "item")
+    if region is not None:
+        qs = qs.filter(region=region)
+    if on is not None:
+        qs = _effective(qs, on)
+    return qs.order_by("region__path", "item__code", "-effective_from")
+
+
+def history(obj: Model) -> QuerySet[AuditEntry]:
+    """The audit trail of one catalogue row, newest first (its history, design §4 rule 9)."""
+    return AuditEntry.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("-seq")
