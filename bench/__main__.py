@@ -96,6 +96,11 @@ def main() -> int:
     cost = timed(lambda: [cal.add_working_days(s, 20) for s in starts])
     results.append(("add 20 working days ×1000", cost, base, 3.0))
 
+    # 4. Drawing 7 experts from a 100,000-expert pool with conflict filters (issue 评审专家).
+    from bench.expert_draw import bench_expert_draw
+
+    results.append(bench_expert_draw())
+
     failed = False
     print(f"{'benchmark':<36}{'time':>10}{'baseline':>11}{'ratio':>9}{'target':>9}")
     for name, cost, base, target in results:

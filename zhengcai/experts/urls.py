@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from zhengcai.experts import views
 
 app_name = "experts"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.expert_list, name="list"),
+    path("me/", views.me, name="me"),
+    path("import/", views.expert_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("<int:pk>/", views.expert_detail, name="detail"),
+    path("draws/", views.draw_list, name="draws"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw"),
+    path("invitations/<int:pk>/respond/", views.invitation_respond, name="respond"),
+]

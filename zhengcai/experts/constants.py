@@ -1,0 +1,146 @@
+"""Expert statuses, draw and invitation statuses, their TRANSITIONS tables, policy defaults and
+the stable error codes of the experts app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpertStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    BANNED = "banned", _("禁止评审")
+    RETIRED = "retired", _("解聘/退出")
+
+
+# 198号 10 (解聘), 29 (不良行为), 条例 75 (禁止参加评审): one door per state change.
+EXPERT_TRANSITIONS: dict[str, set[str]] = {
+    ExpertStatus.PENDING: {ExpertStatus.ACTIVE, ExpertStatus.RETIRED},
+    ExpertStatus.ACTIVE: {ExpertStatus.SUSPENDED, ExpertStatus.BANNED, ExpertStatus.RETIRED},
+    ExpertStatus.SUSPENDED: {ExpertStatus.ACTIVE, ExpertStatus.BANNED, ExpertStatus.RETIRED},
+    ExpertStatus.BANNED: set(),
+    ExpertStatus.RETIRED: set(),
+}
+
+
+class TitleLevel(models.TextChoices):
+    SENIOR = "senior", _("正高级")
+    ASSOCIATE = "associate", _("副高级")
+    INTERMEDIATE = "intermediate", _("中级")
+    OTHER = "other", _("其他")
+
+
+class TrainingStatus(models.TextChoices):
+    NONE = "none", _("未培训")
+    TRAINED = "trained", _("已培训")
+    PASSED = "passed", _("考核合格")
+    FAILED = "failed", _("考核不合格")
+
+
+class ConflictKind(models.TextChoices):
+    EMPLOYMENT = "employment", _("任职/劳动关系")
+    DIRECTOR = "director", _("董事/监事")
+    SHAREHOLDER = "shareholder", _("控股股东/实际控制人")
+    RELATIVE = "relative", _("近亲属关系")
+    OTHER = "other", _("其他利害关系")
+
+
+class ShareStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    REVOKED = "revoked", _("已撤回")
+
+
+class DrawStatus(models.TextChoices):
+    COMMITTED = "committed", _("已承诺种子")
+    DRAWING = "drawing", _("抽取确认中")
+    COMPLETE = "complete", _("抽取完成")
+    FAILED = "failed", _("专家不足")
+    CANCELLED = "cancelled", _("已取消")
+
+
+DRAW_TRANSITIONS: dict[str, set[str]] = {
+    DrawStatus.COMMITTED: {DrawStatus.DRAWING, DrawStatus.FAILED, DrawStatus.CANCELLED},
+    DrawStatus.DRAWING: {DrawStatus.COMPLETE, DrawStatus.FAILED, DrawStatus.CANCELLED},
+    DrawStatus.COMPLETE: {DrawStatus.DRAWING, DrawStatus.CANCELLED},  # a confirmed expert withdraws
+    DrawStatus.FAILED: {DrawStatus.CANCELLED},
+    DrawStatus.CANCELLED: set(),
+}
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认参加")
+    DECLINED = "declined", _("已拒绝")
+    EXPIRED = "expired", _("超时未答复")
+    WITHDRAWN = "withdrawn", _("确认后退出")
+    CANCELLED = "cancelled", _("已取消")
+
+
+INVITATION_TRANSITIONS: dict[str, set[str]] = {
+    InvitationStatus.PENDING: {
+        InvitationStatus.CONFIRMED,
+        InvitationStatus.DECLINED,
+        InvitationStatus.EXPIRED,
+        InvitationStatus.CANCELLED,
+    },
+    InvitationStatus.CONFIRMED: {InvitationStatus.WITHDRAWN, InvitationStatus.CANCELLED},
+    InvitationStatus.DECLINED: set(),
+    InvitationStatus.EXPIRED: set(),
+    InvitationStatus.WITHDRAWN: set(),
+    InvitationStatus.CANCELLED: set(),
+}
+
+# Invitations that no longer hold a seat: the seat is filled by a replacement draw.
+SEAT_LOST = {InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.WITHDRAWN}
+
+
+class Procedure(models.TextChoices):
+    """Which committee-size rule applies (rules.md §5)."""
+
+    TENDER = "tender", _("招标（评标委员会）")
+    NON_TENDER = "non_tender", _("非招标（谈判/询价/磋商小组）")
+
+
+# Policy defaults (⚠ = not fixed by national text; per-deployment configuration under
+# settings.ZHENGCAI["EXPERTS"], which overrides any key here).
+POLICY_DEFAULTS: dict[str, Any] = {
+    # ⚠ local practice: an expert may serve the same purchaser at most this many times in the
+    # look-back window (many provinces use 2–3 per 12 months; no national number).
+    "SAME_PURCHASER_MAX": 3,
+    "SAME_PURCHASER_WINDOW_DAYS": 365,
+    # ⚠ practice: how long an expert has to confirm a voice/SMS notice.
+    "CONFIRM_MINUTES": 30,
+    # 198号 14: draw no earlier than 2 working days before the evaluation.
+    "DRAW_WINDOW_WORKDAYS": 2,
+    # 198号 6: under 70.
+    "MAX_AGE": 70,
+    # Whether a certificate needs training with a passed exam (⚠ provincial rule) or training.
+    "REQUIRE_EXAM_PASSED": False,
+    # The notification channel (class path; see experts/notify.py).
+    "NOTIFY_CHANNEL": "zhengcai.experts.notify.EspeakFileChannel",
+    "NOTIFY_DIR": None,  # default MEDIA_ROOT / "expert_notices"
+}
+
+
+def policy(name: str) -> Any:
+    configured = getattr(settings, "ZHENGCAI", {}).get("EXPERTS", {})
+    return configured.get(name, POLICY_DEFAULTS[name])
+
+
+# Stable error codes (API contract).
+ERR_BAD_TRANSITION = "bad_transition"
+ERR_DUPLICATE = "duplicate"
+ERR_ID_NUMBER = "id_number_invalid"
+ERR_SPECIALTY = "specialty_invalid"
+ERR_IMPORT = "import_invalid"
+ERR_DRAW_STATE = "draw_state"
+ERR_DRAW_WINDOW = "draw_window"
+ERR_COMMITTEE = "committee_invalid"
+ERR_POOL_EXHAUSTED = "pool_exhausted"
+ERR_DEADLINE_PASSED = "deadline_passed"
+ERR_NOTIFY = "notify_failed"

@@ -1,0 +1,333 @@
+"""Pure rules of the expert database and the random draw (no database, no clock).
+
+Citations: 条例 = 政府采购法实施条例; 87号令 = 政府采购货物和服务招标投标管理办法;
+198号 = 政府采购评审专家管理办法 (财库〔2016〕198号). ⚠ marks points that are configuration
+or local practice rather than national text (rules.md Appendix B).
+
+The draw is reproducible by anyone holding the revealed seed and the published list of
+eligible candidate ids:
+
+    key(id)  = SHA-256( f"{seed}:{round}:{id}" )        (hex, compared as strings)
+    drawn    = the n ids with the smallest key           (ties impossible: ids are distinct)
+
+It does not depend on the order of the list, on Python's `random` module, or on the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# --- identity ------------------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_number_problem(value: str) -> str | None:
+    """居民身份证号码 (GB 11643-1999): 18 characters, a valid birth date, ISO 7064 check digit.
+    Returns a message, or None when the number is valid."""
+    v = value.strip().upper()
+    if not _ID_RE.match(v):
+        return "身份证号码应为 18 位（最后一位可为 X）"
+    if birth_date_from_id(v) is None:
+        return "身份证号码中的出生日期无效"
+    total = sum(int(ch) * w for ch, w in zip(v[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != v[17]:
+        return "身份证号码校验位不正确"
+    return None
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def birth_date_from_id(value: str) -> dt.date | None:
+    try:
+        return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def mask_id_number(value: str) -> str:
+    """Display form: first 3 and last 4 characters (330***********123X)."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def registration_problems(
+    *,
+    title_level: str,
+    years_in_field: int,
+    birth_date: dt.date | None,
+    today: dt.date,
+    max_age: int = 70,
+) -> list[str]:
+    """198号 6: a senior title, or an intermediate title with at least 8 years in the field;
+    under 70 (the adverse-record condition is checked by the regulator)."""
+    out: list[str] = []
+    senior = title_level in ("senior", "associate")
+    if not senior and not (title_level == "intermediate" and years_in_field >= 8):
+        out.append("须具有高级职称，或中级职称且从事相关工作满 8 年（198号 6）")
+    if birth_date is not None and age_on(birth_date, today) >= max_age:
+        out.append(f"年龄须在 {max_age} 周岁以下（198号 6）")
+    return out
+
+
+# --- specialties (品目 codes) --------------------------------------------------------------------
+
+# 政府采购品目分类目录: A (goods) / B (works) / C (services) + two digits per level.
+SPECIALTY_RE = re.compile(r"^[ABC]\d{2}(?:\d{2}){0,3}$")
+
+
+def specialty_code_problem(code: str) -> str | None:
+    if not SPECIALTY_RE.match(code):
+        return f"评审专业「{code}」不是有效的品目编码（A/B/C 加 2、4、6 或 8 位数字）"
+    return None
+
+
+def code_prefixes(code: str) -> list[str]:
+    """The code and every ancestor: A02010104 → [A02, A0201, A020101, A02010104]."""
+    return [code[:k] for k in range(3, len(code) + 1, 2)]
+
+
+def specialty_matches(expert_codes: Iterable[str], requested: Iterable[str]) -> bool:
+    """An expert fits a requested 品目 when one code is an ancestor of (or equal to) the other:
+    a 计算机设备 (A0201) expert fits a 台式计算机 (A02010104) request and vice versa."""
+    wanted = list(requested)
+    return any(e.startswith(r) or r.startswith(e) for e in expert_codes for r in wanted)
+
+
+# --- commit-reveal and the draw -------------------------------------------------------------- ---
+
+SEED_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def seed_commitment(seed: str) -> str:
+    """The published hash of a seed (SHA-256 of its ASCII hex form)."""
+    return hashlib.sha256(seed.encode("ascii")).hexdigest()
+
+
+def eligible_digest(ids: Iterable[int]) -> str:
+    """Digest of a candidate list, independent of its order."""
+    return hashlib.sha256(",".join(str(i) for i in sorted(set(ids))).encode("ascii")).hexdigest()
+
+
+def draw_key(seed: str, round_no: int, candidate_id: int) -> str:
+    return hashlib.sha256(f"{seed}:{round_no}:{candidate_id}".encode("ascii")).hexdigest()
+
+
+def seeded_order(seed: str, ids: Iterable[int], *, salt: str | int = 0) -> list[int]:
+    """Every id, ordered by its key: a lottery anyone can re-run from the revealed seed."""
+    return [i for _, i in sorted((draw_key(seed, int(salt), i), i) for i in set(ids))]
+
+
+def draw(seed: str, round_no: int, eligible_ids: Iterable[int], n: int) -> list[int]:
+    """Draw `n` distinct ids (fewer if the pool is smaller), in draw order. Pure and
+    reproducible: same (seed, round, set of ids, n) → same list (条例 39; 198号 12 随机抽取)."""
+    if n <= 0:
+        return []
+    keyed = ((draw_key(seed, round_no, i), i) for i in set(eligible_ids))
+    return [i for _, i in heapq.nsmallest(n, keyed)]
+
+
+# --- eligibility ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictFact:
+    """A declared or recorded relationship with an organization (条例 9)."""
+
+    organization_id: int
+    kind: str  # constants.ConflictKind
+    until: dt.date | None  # when the relationship ended; None = ongoing
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the eligibility rules need to know about one expert, as of the draw."""
+
+    id: int
+    status: str
+    region_path: str
+    specialties: tuple[str, ...]
+    certificate_expires: dt.date | None
+    training_status: str
+    birth_date: dt.date | None
+    employer_id: int | None = None
+    employer_kind: str | None = None
+    conflicts: tuple[ConflictFact, ...] = ()
+    unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    purchaser_services: int = 0  # confirmed evaluations for this purchaser in the window
+    busy_dates: frozenset[dt.date] = frozenset()
+
+
+@dataclass(frozen=True)
+class DrawContext:
+    purchaser_id: int
+    agency_id: int
+    bidder_ids: frozenset[int]
+    evaluation_date: dt.date
+    specialty_codes: tuple[str, ...]
+    region_paths: tuple[str, ...]
+    same_purchaser_max: int = 3
+    max_age: int = 70
+    require_exam_passed: bool = False
+    # 条例 9 (一): employment, directorship or control within the last 3 years.
+    lookback_years: int = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    candidate_id: int
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+
+# Relationship kinds that bar an expert for 3 years after they end (条例 9 (一)).
+_PAST_RELATIONS = {"employment", "director", "shareholder"}
+
+
+def _years_before(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
+
+
+def ineligibility(c: Candidate, ctx: DrawContext) -> list[Reason]:
+    """Every reason this candidate may not be drawn for this evaluation; empty = eligible."""
+    out: list[Reason] = []
+    on = ctx.evaluation_date
+    if c.status != "active":
+        out.append(
+            Reason(
+                "status",
+                "专家状态不是「正常」（暂停、禁止、解聘或待审核）",
+                "198号 10、29；条例 75",
+            )
+        )
+    if c.certificate_expires is None or c.certificate_expires < on:
+        out.append(
+            Reason("certificate_expired", "专家证已过期或未发证", "平台规则 ⚠（专家证有效期）")
+        )
+    trained = {"passed"} if ctx.require_exam_passed else {"trained", "passed"}
+    if c.training_status not in trained:
+        out.append(Reason("training", "未完成培训或考核", "省级规定 ⚠（专家培训考核）"))
+    if c.birth_date is not None and age_on(c.birth_date, on) >= ctx.max_age:
+        out.append(Reason("age", f"评审日已满 {ctx.max_age} 周岁", "198号 6"))
+    if not any(c.region_path.startswith(p) for p in ctx.region_paths):
+        out.append(Reason("region", "不在本次抽取的专家库范围内", "条例 39；198号 12"))
+    if not specialty_matches(c.specialties, ctx.specialty_codes):
+        out.append(Reason("specialty", "评审专业与采购品目不符", "87号令 48；198号 12"))
+    if c.employer_id is not None:
+        if c.employer_id == ctx.purchaser_id:
+            out.append(
+                Reason(
+                    "own_unit",
+                    "本单位项目只能作为采购人代表参加评审",
+                    "87号令 47；198号 16",
+                )
+            )
+        if c.employer_id == ctx.agency_id:
+            out.append(Reason("agency_staff", "代理机构工作人员不得评审本机构项目", "87号令 47"))
+        if c.employer_id in ctx.bidder_ids:
+            out.append(Reason("bidder_employee", "现任职于参加采购活动的供应商", "条例 9（一）"))
+        if c.employer_kind == "finance":
+            out.append(Reason("finance_staff", "财政部门监管人员不得担任评审专家", "198号 16"))
+    parties = {ctx.purchaser_id, ctx.agency_id, *ctx.bidder_ids}
+    since = _years_before(on, ctx.lookback_years)
+    for f in c.conflicts:
+        if f.organization_id not in parties:
+            continue
+        ended_long_ago = f.until is not None and (
+            f.until < since if f.kind in _PAST_RELATIONS else f.until < on
+        )
+        if not ended_long_ago:
+            out.append(
+                Reason("conflict", "与采购人、代理机构或供应商存在利害关系", "条例 9；198号 16")
+            )
+            break
+    if any(start <= on <= end for start, end in c.unavailable):
+        out.append(
+            Reason(
+                "unavailable",
+                "评审日在专家登记的不可参加期间内",
+                "平台规则（专家登记的可评审时间）",
+            )
+        )
+    if on in c.busy_dates:
+        out.append(Reason("busy", "评审日已确认参加其他项目评审", "平台规则 ⚠"))
+    if c.purchaser_services >= ctx.same_purchaser_max:
+        out.append(
+            Reason(
+                "same_purchaser",
+                f"近期为同一采购人评审已达 {ctx.same_purchaser_max} 次",
+                "地方规定 ⚠（可配置）",
+            )
+        )
+    return out
+
+
+def split_eligible(
+    candidates: Iterable[Candidate], ctx: DrawContext
+) -> tuple[list[int], list[Exclusion]]:
+    """(ids of eligible candidates, exclusions with reasons)."""
+    ok: list[int] = []
+    excluded: list[Exclusion] = []
+    for c in candidates:
+        reasons = ineligibility(c, ctx)
+        if reasons:
+            excluded.append(Exclusion(c.id, tuple(reasons)))
+        else:
+            ok.append(c.id)
+    return ok, excluded
+
+
+# --- timing --------------------------------------------------------------------------------------
+
+
+def draw_window_problem(
+    *, today: dt.date, evaluation_date: dt.date, earliest: dt.date
+) -> str | None:
+    """198号 14: the draw takes place no earlier than 2 working days before the evaluation
+    (`earliest` = evaluation date minus that many working days, from core.workdays)."""
+    if evaluation_date < today:
+        return "评审时间已过"
+    if today < earliest:
+        return f"抽取时间不得早于评审开始前 2 个工作日（最早 {earliest.isoformat()}）（198号 14）"
+    return None
+
+
+def replacement_needed(seats: int, holding: int, pending: int) -> int:
+    """How many more experts to draw so that seats = confirmed/holding + pending."""
+    return max(0, seats - holding - pending)
+
+
+def draw_rounds_consistent(
+    seed: str, rounds: Sequence[tuple[int, Sequence[int], Sequence[int], int]]
+) -> list[int]:
+    """Re-run recorded rounds (number, eligible ids, picked ids, n); returns the numbers of the
+    rounds whose picks differ from a fresh draw (empty = all reproduced)."""
+    return [
+        number
+        for number, eligible, picked, n in rounds
+        if draw(seed, number, eligible, n) != list(picked)
+    ]
