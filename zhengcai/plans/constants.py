@@ -1,0 +1,236 @@
+"""Vocabularies, TRANSITIONS tables, configurable defaults and error codes of the plans app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgForm(models.TextChoices):
+    """组织形式 (条例 3–4; 法 7, 18)."""
+
+    CENTRAL = "central", _("政府集中采购")
+    DEPARTMENT = "department", _("部门集中采购")
+    DISPERSED = "dispersed", _("分散采购")
+
+
+# How centralized a form is: a unit may choose a *more* centralized form than the rules
+# require (commission the 集中采购机构 for an item outside the catalogue), never a less
+# centralized one (法 18: catalogue items must go to the 集中采购机构).
+ORG_FORM_RANK: dict[str, int] = {
+    OrgForm.DISPERSED: 0,
+    OrgForm.DEPARTMENT: 1,
+    OrgForm.CENTRAL: 2,
+}
+
+
+class Method(models.TextChoices):
+    """采购方式 (法 26; 110号令)."""
+
+    OPEN_TENDER = "open_tender", _("公开招标")
+    INVITED_TENDER = "invited_tender", _("邀请招标")
+    NEGOTIATION = "negotiation", _("竞争性谈判")
+    CONSULTATION = "consultation", _("竞争性磋商")
+    RFQ = "rfq", _("询价")
+    SINGLE_SOURCE = "single_source", _("单一来源")
+    FRAMEWORK = "framework", _("框架协议")
+    # Below the 采购限额标准 and outside the 集中采购目录 the Law's procedures do not apply
+    # (法 2): the unit buys by its own internal rules.
+    BELOW_LIMIT = "below_limit", _("限额以下自行采购")
+
+
+class SingleSourceGround(models.TextChoices):
+    """The three grounds of 法 31."""
+
+    ONLY_ONE = "only_one", _("只能从唯一供应商处采购（法31①）")
+    EMERGENCY = "emergency", _("不可预见的紧急情况（法31②）")
+    ADDITION = "addition", _("添购，不超过原合同金额10%（法31③）")
+
+
+class FundingSource(models.TextChoices):
+    GENERAL = "general", _("一般公共预算资金")
+    FUND = "fund", _("政府性基金预算资金")
+    STATE_CAPITAL = "state_capital", _("国有资本经营预算资金")
+    SPECIAL_ACCOUNT = "special_account", _("财政专户管理资金")
+    OWN = "own", _("单位自有资金")
+    OTHER = "other", _("其他资金")
+
+
+class BudgetStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已批复")
+    RETURNED = "returned", _("已退回")
+    CANCELLED = "cancelled", _("已作废")
+
+
+BUDGET_TRANSITIONS: dict[str, set[str]] = {
+    BudgetStatus.DRAFT: {BudgetStatus.SUBMITTED, BudgetStatus.CANCELLED},
+    BudgetStatus.SUBMITTED: {BudgetStatus.APPROVED, BudgetStatus.RETURNED},
+    BudgetStatus.RETURNED: {BudgetStatus.SUBMITTED, BudgetStatus.CANCELLED},
+    BudgetStatus.APPROVED: set(),
+    BudgetStatus.CANCELLED: set(),
+}
+BUDGET_EDITABLE_STATUSES = {BudgetStatus.DRAFT, BudgetStatus.RETURNED}
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已备案")
+    RETURNED = "returned", _("已退回")
+    COMMISSIONED = "commissioned", _("已委托")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+PLAN_TRANSITIONS: dict[str, set[str]] = {
+    PlanStatus.DRAFT: {PlanStatus.SUBMITTED, PlanStatus.CANCELLED},
+    PlanStatus.SUBMITTED: {PlanStatus.APPROVED, PlanStatus.RETURNED},
+    PlanStatus.RETURNED: {PlanStatus.SUBMITTED, PlanStatus.CANCELLED},
+    PlanStatus.APPROVED: {PlanStatus.COMMISSIONED, PlanStatus.CANCELLED},
+    # An agency that declines hands the plan back (it may be commissioned again).
+    PlanStatus.COMMISSIONED: {PlanStatus.APPROVED},
+    PlanStatus.CANCELLED: set(),
+}
+PLAN_EDITABLE_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
+# Plans whose amount is committed against the budget line (budget execution "committed").
+PLAN_COMMITTED_STATUSES = {PlanStatus.APPROVED, PlanStatus.COMMISSIONED}
+# Plans that hold part of the budget line (cannot be planned twice).
+PLAN_ACTIVE_STATUSES = {
+    PlanStatus.DRAFT,
+    PlanStatus.SUBMITTED,
+    PlanStatus.APPROVED,
+    PlanStatus.RETURNED,
+    PlanStatus.COMMISSIONED,
+}
+# Plans counted by the splitting check (filed with the regulator).
+PLAN_FILED_STATUSES = {PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.COMMISSIONED}
+
+
+class IntentionStatus(models.TextChoices):
+    PUBLISHED = "published", _("已公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+INTENTION_TRANSITIONS: dict[str, set[str]] = {
+    IntentionStatus.PUBLISHED: {IntentionStatus.WITHDRAWN},
+    IntentionStatus.WITHDRAWN: set(),
+}
+
+
+class ApprovalKind(models.TextChoices):
+    METHOD_CHANGE = "method_change", _("变更采购方式")
+    SINGLE_SOURCE = "single_source", _("单一来源采购（含公示）")
+    IMPORT_PRODUCT = "import_product", _("采购进口产品")
+    SPLIT_EXCEPTION = "split_exception", _("化整为零例外")
+    CONFIG_EXCEPTION = "config_exception", _("超资产配置标准例外")
+
+
+# Kinds only a finance department at 设区的市 level or above may decide (法 27; 条例 23;
+# 财库〔2007〕119号).
+CITY_OR_ABOVE_KINDS = {
+    ApprovalKind.METHOD_CHANGE,
+    ApprovalKind.SINGLE_SOURCE,
+    ApprovalKind.IMPORT_PRODUCT,
+}
+PLAN_KINDS = {
+    ApprovalKind.METHOD_CHANGE,
+    ApprovalKind.SINGLE_SOURCE,
+    ApprovalKind.IMPORT_PRODUCT,
+    ApprovalKind.SPLIT_EXCEPTION,
+}
+
+
+class ApprovalStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLICITY = "publicity", _("公示中")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+APPROVAL_TRANSITIONS: dict[str, set[str]] = {
+    ApprovalStatus.DRAFT: {
+        ApprovalStatus.SUBMITTED,
+        ApprovalStatus.PUBLICITY,
+        ApprovalStatus.WITHDRAWN,
+    },
+    ApprovalStatus.PUBLICITY: {ApprovalStatus.SUBMITTED, ApprovalStatus.WITHDRAWN},
+    ApprovalStatus.SUBMITTED: {
+        ApprovalStatus.APPROVED,
+        ApprovalStatus.REFUSED,
+        ApprovalStatus.WITHDRAWN,
+    },
+    ApprovalStatus.APPROVED: set(),
+    ApprovalStatus.REFUSED: set(),
+    ApprovalStatus.WITHDRAWN: set(),
+}
+# A request that still stands (counts as "applied for").
+APPROVAL_PENDING_STATUSES = {ApprovalStatus.PUBLICITY, ApprovalStatus.SUBMITTED}
+
+
+class ReviewConclusion(models.TextChoices):
+    """补充论证 after objections to a single-source notice (74号令 40)."""
+
+    NONE = "", _("无异议")
+    REJECTED = "rejected", _("异议不成立，继续单一来源")
+    UPHELD = "upheld", _("异议成立，改用其他方式")
+
+
+class CommissionStatus(models.TextChoices):
+    SENT = "sent", _("已委托待接收")
+    ACCEPTED = "accepted", _("代理机构已接收")
+    DECLINED = "declined", _("代理机构已退回")
+
+
+COMMISSION_TRANSITIONS: dict[str, set[str]] = {
+    CommissionStatus.SENT: {CommissionStatus.ACCEPTED, CommissionStatus.DECLINED},
+    # The tenders app (a later issue) grows the project from here.
+    CommissionStatus.ACCEPTED: set(),
+    CommissionStatus.DECLINED: set(),
+}
+
+
+class SplitCaseStatus(models.TextChoices):
+    BLOCKED = "blocked", _("已拦截")
+    EXCUSED = "excused", _("经批准例外")
+
+
+# --- configurable defaults (⚠ in rules.md: overridden per region and date by PlanPolicy) ----
+
+# 采购意向 at least 30 days before procurement starts (财库〔2020〕10号 ⚠).
+DEFAULT_INTENTION_LEAD_DAYS = 30
+# 单一来源公示 at least 5 working days (条例 38; 74号令 38) — statutory, not configurable.
+SINGLE_SOURCE_PUBLICITY_WORKDAYS = 5
+# An agency should take a commission within N working days; then start procurement within M
+# (platform practice, seed 004 "网上委托及业务跟踪": configurable).
+DEFAULT_COMMISSION_ACCEPT_WORKDAYS = 2
+DEFAULT_COMMISSION_START_WORKDAYS = 10
+# 化整为零: the category level at which purchases are summed (rules.md §9: e.g. 5 characters
+# of the 9-character 品目 code, i.e. the second level).
+DEFAULT_SPLIT_PREFIX_LEN = 5
+# When no threshold is configured for a region the central 2020 standard is assumed
+# (国办发〔2019〕55号: 公开招标数额标准 200万 for goods and services).
+FALLBACK_OPEN_TENDER_THRESHOLD = Decimal("2000000.00")
+
+# --- stable error codes ------------------------------------------------------------------------
+ERR_BAD_TRANSITION = "bad_transition"
+ERR_ITEM_UNKNOWN = "item_unknown"
+ERR_AMOUNT_INVALID = "amount_invalid"
+ERR_QUANTITY_INVALID = "quantity_invalid"
+ERR_DUPLICATE_LINE = "duplicate_line"
+ERR_CONFIG_STANDARD = "config_standard_exceeded"
+ERR_ORG_FORM = "org_form_not_allowed"
+ERR_OVER_BUDGET = "over_budget"
+ERR_SPLIT = "split_purchase"
+ERR_APPROVAL_MISSING = "approval_missing"
+ERR_INTENTION_TOO_RECENT = "intention_too_recent"
+ERR_INTENTION_MISSING = "intention_missing"
+ERR_AGENCY_NOT_ALLOWED = "agency_not_allowed"
+ERR_PUBLICITY_RUNNING = "publicity_running"
+ERR_IMPORT_INVALID = "import_invalid"
+ERR_NOT_EDITABLE = "not_editable"
+ERR_DECIDER_LEVEL = "decider_level"

@@ -1,0 +1,381 @@
+"""Pure rules of budgets and plans, each citing its article (rules.md §2, §2.1, §3.1, §9).
+
+No database access here: callers look up thresholds, catalogue entries and standards (through
+`catalog.selectors`) and pass the values in, so each rule is tested case by case.
+
+Counting (rules.md §0): "以上 / 以下 / 内" include the stated number, so an amount exactly at
+the 公开招标数额标准 must be openly tendered, and exactly at the 采购限额标准 is government
+procurement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zhengcai.core.workdays import WorkCalendar
+from zhengcai.plans.constants import (
+    ORG_FORM_RANK,
+    SINGLE_SOURCE_PUBLICITY_WORKDAYS,
+    Method,
+    OrgForm,
+    SingleSourceGround,
+)
+
+ORG_FORM_LABELS: dict[str, str] = {
+    OrgForm.CENTRAL: "政府集中采购",
+    OrgForm.DEPARTMENT: "部门集中采购",
+    OrgForm.DISPERSED: "分散采购",
+}
+METHOD_LABELS: dict[str, str] = {
+    Method.OPEN_TENDER: "公开招标",
+    Method.INVITED_TENDER: "邀请招标",
+    Method.NEGOTIATION: "竞争性谈判",
+    Method.CONSULTATION: "竞争性磋商",
+    Method.RFQ: "询价",
+    Method.SINGLE_SOURCE: "单一来源",
+    Method.FRAMEWORK: "框架协议",
+    Method.BELOW_LIMIT: "限额以下自行采购",
+}
+
+
+def wan(amount: Decimal) -> str:
+    """Amount in 万元 for messages: 2000000 → "200万元", 1234567.8 → "123.4568万元"."""
+    value = (amount / Decimal(10_000)).normalize()
+    text = f"{value:f}"
+    return f"{text}万元"
+
+
+def category_of(item_code: str) -> str:
+    """A (goods), B (works) or C (services): the first letter of the 品目 code (rules.md §9)."""
+    return item_code.strip().upper()[:1]
+
+
+# --- organization form and method ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CentralizedInfo:
+    """What the 集中采购目录 says about an item (from catalog.selectors.centralized_entry_for)."""
+
+    scope: str  # "central" | "department"
+    min_amount: Decimal | None
+    item_code: str
+
+
+@dataclass(frozen=True)
+class Determination:
+    org_form: str
+    default_method: str
+    is_government_procurement: bool
+    open_tender_required: bool
+    open_tender_threshold: Decimal | None
+    limit_threshold: Decimal | None
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "org_form": self.org_form,
+            "default_method": self.default_method,
+            "is_government_procurement": self.is_government_procurement,
+            "open_tender_required": self.open_tender_required,
+            "open_tender_threshold": (
+                str(self.open_tender_threshold) if self.open_tender_threshold is not None else None
+            ),
+            "limit_threshold": (
+                str(self.limit_threshold) if self.limit_threshold is not None else None
+            ),
+            "reasons": list(self.reasons),
+        }
+
+
+def org_form_for(*, amount: Decimal, centralized: CentralizedInfo | None) -> tuple[str, str]:
+    """组织形式: an item of the 集中采购目录 (from its starting amount, if any) is bought through
+    the 集中采购机构 or by the department (条例 3–4; 法 18); everything else is 分散采购 (法 7)."""
+    if centralized is not None and (
+        centralized.min_amount is None or amount >= centralized.min_amount
+    ):
+        if centralized.scope == "central":
+            return (
+                OrgForm.CENTRAL,
+                f"品目属于集中采购目录（{centralized.item_code}，集中采购机构采购），"
+                "应委托集中采购机构（法18、条例3）",
+            )
+        return (
+            OrgForm.DEPARTMENT,
+            f"品目属于集中采购目录中的部门集中采购项目（{centralized.item_code}）（条例3、4）",
+        )
+    if centralized is not None and centralized.min_amount is not None:
+        return (
+            OrgForm.DISPERSED,
+            f"品目在集中采购目录中但金额不足起点 {wan(centralized.min_amount)}，"
+            "实行分散采购（条例4）",
+        )
+    return OrgForm.DISPERSED, "品目不在集中采购目录内，实行分散采购（法7、条例4）"
+
+
+def determine(
+    *,
+    item_code: str,
+    amount: Decimal,
+    open_tender_threshold: Decimal | None,
+    limit_threshold: Decimal | None,
+    centralized: CentralizedInfo | None,
+) -> Determination:
+    """Organization form and the default method for one procurement (法 2, 7, 18, 26, 27)."""
+    org_form, form_reason = org_form_for(amount=amount, centralized=centralized)
+    reasons = [form_reason]
+    in_catalogue = org_form != OrgForm.DISPERSED
+    above_limit = limit_threshold is None or amount >= limit_threshold
+    is_gp = in_catalogue or above_limit
+    category = category_of(item_code)
+    if not is_gp:
+        assert limit_threshold is not None
+        reasons.append(
+            f"金额 {wan(amount)} 低于采购限额标准 {wan(limit_threshold)} 且不在集中采购目录内，"
+            "不适用政府采购法规定的采购程序，由单位按内部制度自行采购（法2）"
+        )
+        return Determination(
+            org_form,
+            Method.BELOW_LIMIT,
+            False,
+            False,
+            open_tender_threshold,
+            limit_threshold,
+            reasons,
+        )
+    if limit_threshold is not None and not in_catalogue:
+        reasons.append(f"金额达到采购限额标准 {wan(limit_threshold)}，属于政府采购（法2）")
+    open_required = open_tender_threshold is not None and amount >= open_tender_threshold
+    if open_required:
+        assert open_tender_threshold is not None
+        reasons.append(
+            f"金额 {wan(amount)} 达到公开招标数额标准 {wan(open_tender_threshold)}"
+            "（“以上”含本数），应当采用公开招标；采用其他方式须经设区的市级以上财政部门批准"
+            "（法27、条例23）"
+        )
+        return Determination(
+            org_form,
+            Method.OPEN_TENDER,
+            True,
+            True,
+            open_tender_threshold,
+            limit_threshold,
+            reasons,
+        )
+    default = {"A": Method.RFQ, "B": Method.NEGOTIATION}.get(category, Method.CONSULTATION)
+    below = (
+        f"低于公开招标数额标准 {wan(open_tender_threshold)}"
+        if open_tender_threshold is not None
+        else "未设定公开招标数额标准"
+    )
+    reasons.append(
+        f"金额 {wan(amount)} {below}，可依法选择公开招标以外的方式，"
+        f"建议{METHOD_LABELS[default]}（法26；74号令；财库〔2014〕214号）"
+    )
+    return Determination(
+        org_form, default, True, False, open_tender_threshold, limit_threshold, reasons
+    )
+
+
+def org_form_problem(*, chosen: str, required: str) -> str | None:
+    """A unit may not take a less centralized form than the catalogue requires (法 18)."""
+    if ORG_FORM_RANK[chosen] < ORG_FORM_RANK[required]:
+        return (
+            f"该品目按集中采购目录应实行{ORG_FORM_LABELS[required]}，"
+            f"不能选择{ORG_FORM_LABELS[chosen]}（法18、条例3）"
+        )
+    return None
+
+
+def method_change_needed(*, method: str, amount: Decimal, threshold: Decimal | None) -> bool:
+    """Any method other than 公开招标 at or above the 公开招标数额标准 needs the approval of a
+    finance department at 设区的市 level or above, before procurement starts (法 27; 条例 23)."""
+    if threshold is None or method in (Method.OPEN_TENDER, Method.BELOW_LIMIT):
+        return False
+    return amount >= threshold
+
+
+def single_source_publicity_needed(
+    *, method: str, ground: str, amount: Decimal, threshold: Decimal | None
+) -> bool:
+    """Single source on ground ① (only one supplier) at or above the threshold: public notice
+    of at least 5 working days before the approval request (条例 38; 74号令 38)."""
+    return (
+        method == Method.SINGLE_SOURCE
+        and ground == SingleSourceGround.ONLY_ONE
+        and threshold is not None
+        and amount >= threshold
+    )
+
+
+def import_approval_needed(*, is_import: bool) -> bool:
+    """Imported products need prior approval of a finance department at 设区的市 level or above
+    (财库〔2007〕119号), whatever the amount."""
+    return is_import
+
+
+def method_problem(*, method: str, determination: Determination) -> str | None:
+    """Methods that can never be chosen for this procurement."""
+    if method == Method.BELOW_LIMIT and determination.is_government_procurement:
+        return "该采购属于政府采购，不能按限额以下自行采购（法2）"
+    return None
+
+
+@dataclass(frozen=True)
+class ApprovalNeed:
+    kind: str  # ApprovalKind value
+    reason: str
+
+
+def approvals_needed(
+    *,
+    method: str,
+    ground: str,
+    amount: Decimal,
+    threshold: Decimal | None,
+    is_import: bool,
+) -> list[ApprovalNeed]:
+    """The approvals a plan needs before it can be approved and commissioned (rules.md §2.1)."""
+    needs: list[ApprovalNeed] = []
+    if method_change_needed(method=method, amount=amount, threshold=threshold):
+        assert threshold is not None
+        if single_source_publicity_needed(
+            method=method, ground=ground, amount=amount, threshold=threshold
+        ):
+            needs.append(
+                ApprovalNeed(
+                    "single_source",
+                    f"达到公开招标数额标准 {wan(threshold)} 拟采用单一来源（唯一供应商），"
+                    "须先公示不少于5个工作日，再报财政部门批准（条例38、74号令38）",
+                )
+            )
+        else:
+            needs.append(
+                ApprovalNeed(
+                    "method_change",
+                    f"达到公开招标数额标准 {wan(threshold)} "
+                    f"拟采用{METHOD_LABELS.get(method, method)}，"
+                    "须报设区的市级以上财政部门批准（法27、条例23）",
+                )
+            )
+    if import_approval_needed(is_import=is_import):
+        needs.append(
+            ApprovalNeed(
+                "import_product",
+                "采购进口产品须事先报设区的市级以上财政部门批准（财库〔2007〕119号）",
+            )
+        )
+    return needs
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+def publicity_end(cal: WorkCalendar, start: dt.date) -> dt.date:
+    """Last day of a single-source notice published on `start`: 5 working days, the start day
+    not counted (条例 38; rules.md §0). The request may go to the regulator the day after."""
+    return cal.add_working_days(start, SINGLE_SOURCE_PUBLICITY_WORKDAYS)
+
+
+def publicity_over(cal: WorkCalendar, start: dt.date, today: dt.date) -> bool:
+    return today > publicity_end(cal, start)
+
+
+def intention_earliest_start(cal: WorkCalendar, published_on: dt.date, lead_days: int) -> dt.date:
+    """First day procurement may start after an intention published on `published_on`:
+    `lead_days` calendar days later (≥30 d, 财库〔2020〕10号 ⚠), the start day not counted, an
+    end on a holiday running to the next working day (rules.md §0)."""
+    return cal.add_calendar_days(published_on, lead_days, roll_forward=True)
+
+
+# --- 化整为零 ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitFinding:
+    total: Decimal
+    threshold: Decimal
+    parts: list[Decimal]
+    message: str
+
+
+def split_finding(
+    *, earlier: list[Decimal], amount: Decimal, threshold: Decimal | None
+) -> SplitFinding | None:
+    """条例 28: within one fiscal year, one purchaser, one 预算项目, the same 品目 category bought
+    several times by non-open methods whose total reaches the 公开招标数额标准 ("以上" includes
+    the number). `earlier` are the other non-open purchases of the group; a single part at or
+    above the threshold is not splitting (it needs a method change instead)."""
+    if threshold is None or not earlier:
+        return None
+    parts = [*earlier, amount]
+    if any(p >= threshold for p in parts):
+        return None
+    total = sum(parts, Decimal("0.00"))
+    if total < threshold:
+        return None
+    return SplitFinding(
+        total=total,
+        threshold=threshold,
+        parts=parts,
+        message=(
+            f"同一预算项目、同一品目类别本年度已以非公开招标方式采购 {len(earlier)} 次，"
+            f"连同本次合计 {wan(total)}，达到公开招标数额标准 {wan(threshold)}，"
+            "涉嫌化整为零规避公开招标（法28、条例28）。请合并后公开招标，"
+            "或在预算调整等法定情形下申请“化整为零例外”审批。"
+        ),
+    )
+
+
+# --- 资产配置标准 ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    """A 资产配置标准 (from catalog.selectors.configuration_standard_for)."""
+
+    item_code: str
+    max_unit_price: Decimal | None
+    max_quantity: Decimal | None
+    quantity_basis: str  # "per_staff" | "per_unit"
+    basis: str = ""
+
+
+def config_standard_problems(
+    *, amount: Decimal, quantity: Decimal, standard: StandardInfo | None
+) -> list[str]:
+    """Budget lines above the 资产配置标准 are refused, quoting the standard (a recorded
+    exception may be requested). The per-staff quantity needs the unit's headcount, which the
+    asset system holds; only the per-unit quantity is checked here."""
+    if standard is None or quantity <= 0:
+        return []
+    problems: list[str] = []
+    source = f"（{standard.basis}）" if standard.basis else ""
+    unit_price = (amount / quantity).quantize(Decimal("0.01"))
+    if standard.max_unit_price is not None and unit_price > standard.max_unit_price:
+        problems.append(
+            f"单价 {unit_price} 元超过资产配置标准：{standard.item_code} 单价上限 "
+            f"{standard.max_unit_price} 元{source}"
+        )
+    if (
+        standard.max_quantity is not None
+        and standard.quantity_basis == "per_unit"
+        and quantity > standard.max_quantity
+    ):
+        problems.append(
+            f"数量 {quantity} 超过资产配置标准：{standard.item_code} 每单位数量上限 "
+            f"{standard.max_quantity}{source}"
+        )
+    return problems
+
+
+def rule_date(*, fiscal_year: int, today: dt.date) -> dt.date:
+    """The date whose rules apply to a budget year: today within that year; the first day of a
+    future year; the last day of a past year (rules.md §0 "Versioning")."""
+    if today.year == fiscal_year:
+        return today
+    if fiscal_year > today.year:
+        return dt.date(fiscal_year, 1, 1)
+    return dt.date(fiscal_year, 12, 31)

@@ -1,0 +1,33 @@
+"""Fixtures of the plans tests: one world per module, each test in its own savepoint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+
+from zhengcai.core import clock as core_clock
+from zhengcai.plans.tests.factories import PlansWorld, build_world
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=core_clock.SHANGHAI)  # a Monday, a working day
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[PlansWorld]:
+    core_clock.freeze(NOW)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+            yield build_world(tokens=True)
+            transaction.set_rollback(True)
+    finally:
+        core_clock.unfreeze()
+
+
+@pytest.fixture
+def w(world: PlansWorld, db: None) -> Iterator[PlansWorld]:
+    """The module's world inside the test's transaction, with the clock frozen at NOW."""
+    core_clock.freeze(NOW)
+    yield world
+    core_clock.unfreeze()
