@@ -1,4 +1,7 @@
-"""Labels of the audit actions, for people reading the trail."""
+"""Labels of the audit actions, for people reading the trail.
+
+An action is "<entity>.<verb>". A full label below wins; otherwise the label is built from the
+entity's and the verb's labels (apps whose transitions write "<entity>.<status>")."""
 
 AUDIT_ACTION_LABELS = {
     "login.succeeded": "登录成功",
@@ -57,4 +60,55 @@ AUDIT_ACTION_LABELS = {
     "expert_invitation.declined": "专家拒绝参加",
     "expert_invitation.expired": "专家逾期未答复",
     "expert_invitation.withdrawn": "专家退出",
+    "commission.sent": "委托代理机构",
+    "commission.accepted": "代理机构接收委托",
+    "commission.declined": "代理机构退回委托",
+    "commission.overdue": "委托事项逾期提示",
+    "plan.commissioned": "采购计划已委托",
 }
+
+AUDIT_ENTITY_LABELS = {
+    "budget_line": "预算",
+    "plan": "采购计划",
+    "approval": "审批申请",
+    "commission": "委托",
+    "intention": "采购意向",
+    "split_case": "化整为零线索",
+    "plan_policy": "计划管理参数",
+}
+
+AUDIT_VERB_LABELS = {
+    "created": "创建",
+    "updated": "修改",
+    "imported": "Excel 导入",
+    "import_finished": "Excel 导入完成",
+    "submitted": "报送",
+    "approved": "批准",
+    "returned": "退回",
+    "cancelled": "作废/撤销",
+    "refused": "不予批准",
+    "withdrawn": "撤回",
+    "publicity": "开始公示",
+    "published": "公开",
+    "commissioned": "委托代理机构",
+    "sent": "委托代理机构",
+    "accepted": "代理机构接收",
+    "declined": "代理机构退回",
+    "overdue": "逾期提示",
+    "attachment_added": "上传附件",
+    "objection_recorded": "收到公示异议",
+    "contracted_recorded": "登记合同金额",
+    "paid_recorded": "登记支付金额",
+    "recorded": "记录线索",
+    "saved": "保存",
+}
+
+
+def audit_action_label(action: str) -> str:
+    """Chinese label of an audit action code (the code itself if nothing is known)."""
+    if action in AUDIT_ACTION_LABELS:
+        return AUDIT_ACTION_LABELS[action]
+    entity, _, verb = action.rpartition(".")
+    if entity in AUDIT_ENTITY_LABELS and verb in AUDIT_VERB_LABELS:
+        return f"{AUDIT_ENTITY_LABELS[entity]}{AUDIT_VERB_LABELS[verb]}"
+    return action

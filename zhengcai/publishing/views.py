@@ -14,6 +14,7 @@ from zhengcai.accounts.selectors import public_platform_counts
 from zhengcai.core import clock
 from zhengcai.core.audit import chain_head
 from zhengcai.core.workdays import WorkCalendar
+from zhengcai.plans.selectors import public_intentions, public_single_source_notices
 
 # The statutes the platform enforces (rules digest §0), shown on the portal.
 STATUTES = [
@@ -55,6 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 (_("入库评审专家"), counts.get("experts", 0)),
             ],
             "head": chain_head(),
+            "intentions": public_intentions().order_by("-published_at")[:8],
+            "single_source": public_single_source_notices()[:5],
             "statutes": STATUTES,
             "today": cal.info(today),
             "grid": _month_grid(cal, today.year, today.month),

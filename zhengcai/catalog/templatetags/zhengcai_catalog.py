@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from zhengcai.accounts.constants import RegionLevel
+from zhengcai.core.templatetags import zhengcai as core_filters
 
 register = template.Library()
 
@@ -31,5 +32,7 @@ def wan(amount: Decimal | None) -> str:
     """An amount in 万元 (rounded to 2 places, rules of the house §7)."""
     if amount is None:
         return "—"
-    value = (Decimal(amount) / Decimal(10000)).quantize(Decimal("0.01"))
-    return f"{value.normalize():f} 万元"
+    return f"{core_filters.wan(amount)} 万元"
+
+
+register.filter("yuan", core_filters.yuan)

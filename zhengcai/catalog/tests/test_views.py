@@ -63,7 +63,7 @@ def test_public_page(w: CatWorld, clock: object) -> None:
     r = Client().get("/catalog/public/", {"region": "330000"})
     html = r.content.decode()
     assert r.status_code == 200
-    assert "50 万元" in html and "台式计算机" in html
+    assert "50.00 万元" in html and "台式计算机" in html
     assert Client().get("/catalog/public/", {"region": "999"}).status_code == 404
 
 
