@@ -8,12 +8,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhengcai.accounts.api import router as accounts_router
+from zhengcai.bidding.api import router as bidding_router
 from zhengcai.catalog.api import router as catalog_router
 from zhengcai.core.api import router as core_router
 from zhengcai.core.errors import DomainError
 from zhengcai.evaluation.api import router as evaluation_router
 from zhengcai.experts.api import router as experts_router
 from zhengcai.plans.api import router as plans_router
+from zhengcai.tenders.api import router as tenders_router
 
 api = NinjaAPI(
     title="政采 zhengcai API",
@@ -110,5 +112,7 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/plans", plans_router)
+api.add_router("/tenders", tenders_router)
+api.add_router("/bidding", bidding_router)
 api.add_router("/experts", experts_router)
 api.add_router("/evaluation", evaluation_router)

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("zhengcai.accounts.urls")),
     path("catalog/", include("zhengcai.catalog.urls")),
     path("plans/", include("zhengcai.plans.urls")),
+    path("tenders/", include("zhengcai.tenders.urls")),
+    path("bidding/", include("zhengcai.bidding.urls")),
     path("experts/", include("zhengcai.experts.urls")),
     path("evaluation/", include("zhengcai.evaluation.urls")),
     path("api/v1/", api.urls),

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "zhengcai.accounts",
     "zhengcai.catalog",
     "zhengcai.plans",
+    "zhengcai.tenders",
+    "zhengcai.bidding",
     "zhengcai.experts",
     "zhengcai.evaluation",
     "zhengcai.publishing",

@@ -1,0 +1,7 @@
+"""API of the tenders app."""
+
+from ninja import Router
+
+from zhengcai.accounts.auth import api_auth
+
+router = Router(auth=api_auth(), tags=["tenders"])
