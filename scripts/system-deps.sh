@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing:
 # chromium (browser tests), fonts-noto-cjk (Chinese glyphs in screenshots/PDF), gettext
-# (compilemessages), espeak-ng (spoken expert notifications). Usage: scripts/system-deps.sh [package ...]
+# (compilemessages), espeak-ng (spoken expert notifications), pango (WeasyPrint PDFs). Usage: scripts/system-deps.sh [package ...]
 set -euo pipefail
 want=("$@")
 if [ ${#want[@]} -eq 0 ]; then
@@ -9,6 +9,7 @@ if [ ${#want[@]} -eq 0 ]; then
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || want+=(gettext)
   command -v espeak-ng >/dev/null || want+=(espeak-ng)
+  dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${want[*]}"
