@@ -76,6 +76,7 @@ class OrgOut(Schema):
     contact_phone: str
     address: str
     is_sme: bool
+    staff_count: int | None
     version: int
 
 
@@ -101,6 +102,7 @@ class OrgPatch(StrictIn):
     contact_phone: str | None = Field(default=None, max_length=30)
     address: str | None = Field(default=None, max_length=200)
     is_sme: bool | None = None
+    staff_count: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class OrgStatusIn(StrictIn):
@@ -161,6 +163,7 @@ def _org_out(o: Organization) -> OrgOut:
         contact_phone=o.contact_phone,
         address=o.address,
         is_sme=o.is_sme,
+        staff_count=o.staff_count,
         version=o.version,
     )
 

@@ -172,11 +172,27 @@ def seed_organizations(ctx: DemoContext) -> None:
     places = [r for r in every_region if r.level >= RegionLevel.CITY]
     for i in range(sizes["purchasers"]):
         if i < len(PROVINCIAL_UNITS):
-            orgs.append(_org(ctx, OrgKind.PURCHASER, prov, PROVINCIAL_UNITS[i]))
+            orgs.append(
+                _org(
+                    ctx,
+                    OrgKind.PURCHASER,
+                    prov,
+                    PROVINCIAL_UNITS[i],
+                    staff_count=ctx.rng.randint(60, 900),
+                )
+            )
             continue
         region = ctx.rng.choice(places)
         unit = ctx.rng.choice(LOCAL_UNITS)
-        orgs.append(_org(ctx, OrgKind.PURCHASER, region, f"{region.full_name()[3:]}{unit}"))
+        orgs.append(
+            _org(
+                ctx,
+                OrgKind.PURCHASER,
+                region,
+                f"{region.full_name()[3:]}{unit}",
+                staff_count=ctx.rng.randint(15, 400),
+            )
+        )
     cities = [r for r in every_region if r.level == RegionLevel.CITY]
     for _ in range(sizes["social_agencies"]):
         region = ctx.rng.choice([*cities, prov])

@@ -70,6 +70,8 @@ class Organization(models.Model):
     contact_phone = models.CharField(max_length=30, blank=True, verbose_name="联系电话")
     address = models.CharField(max_length=200, blank=True, verbose_name="地址")
     is_sme = models.BooleanField(default=False, verbose_name="中小企业")
+    # 编制人数 of a purchasing unit: the per-staff limits of 资产配置标准 multiply by it.
+    staff_count = models.PositiveIntegerField(null=True, blank=True, verbose_name="编制人数")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

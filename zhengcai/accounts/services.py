@@ -274,7 +274,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 # --- organizations -----------------------------------------------------------------------
 
-ORG_EDITABLE = ("name", "contact_name", "contact_phone", "address", "is_sme")
+ORG_EDITABLE = ("name", "contact_name", "contact_phone", "address", "is_sme", "staff_count")
 
 
 def _org_summary(org: Organization) -> dict[str, Any]:
@@ -288,6 +288,7 @@ def _org_summary(org: Organization) -> dict[str, Any]:
         "contact_phone": org.contact_phone,
         "address": org.address,
         "is_sme": org.is_sme,
+        "staff_count": org.staff_count,
         "version": org.version,
     }
 

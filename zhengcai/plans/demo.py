@@ -20,7 +20,7 @@ from zhengcai.plans.constants import BudgetStatus, OrgForm
 
 # (code, name, budget amount, quantity, unit, status) per provincial unit.
 LINES = [
-    ("A02010105", "教学用台式计算机", Decimal("2400000.00"), 480, "台", "approved"),
+    ("A02010105", "办公用台式计算机更新", Decimal("72000.00"), 12, "台", "approved"),
     ("C21040000", "办公楼物业管理服务", Decimal("800000.00"), 1, "项", "submitted"),
     ("A05010200", "办公桌椅更新", Decimal("180000.00"), 60, "套", "draft"),
     ("C16010000", "业务管理系统开发", Decimal("3600000.00"), 1, "项", "approved"),

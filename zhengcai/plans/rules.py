@@ -344,11 +344,17 @@ class StandardInfo:
 
 
 def config_standard_problems(
-    *, amount: Decimal, quantity: Decimal, standard: StandardInfo | None
+    *,
+    amount: Decimal,
+    quantity: Decimal,
+    standard: StandardInfo | None,
+    headcount: int | None = None,
 ) -> list[str]:
     """Budget lines above the 资产配置标准 are refused, quoting the standard (a recorded
-    exception may be requested). The per-staff quantity needs the unit's headcount, which the
-    asset system holds; only the per-unit quantity is checked here."""
+    exception may be requested). "以内" includes the limit. A per-staff quantity limit is
+    multiplied by the unit's 编制人数; without a recorded headcount it cannot be checked, and
+    the line is refused until the unit records it (a rule that cannot be checked is not passed).
+    The check covers the quantity bought in this line, not assets the unit already holds."""
     if standard is None or quantity <= 0:
         return []
     problems: list[str] = []
@@ -359,15 +365,25 @@ def config_standard_problems(
             f"单价 {unit_price} 元超过资产配置标准：{standard.item_code} 单价上限 "
             f"{standard.max_unit_price} 元{source}"
         )
-    if (
-        standard.max_quantity is not None
-        and standard.quantity_basis == "per_unit"
-        and quantity > standard.max_quantity
-    ):
+    if standard.max_quantity is None:
+        return problems
+    if standard.quantity_basis == "per_unit" and quantity > standard.max_quantity:
         problems.append(
             f"数量 {quantity} 超过资产配置标准：{standard.item_code} 每单位数量上限 "
             f"{standard.max_quantity}{source}"
         )
+    elif standard.quantity_basis == "per_staff":
+        if headcount is None:
+            problems.append(
+                f"资产配置标准按人核定数量（{standard.item_code} 每人 {standard.max_quantity}）"
+                f"{source}，请先登记本单位编制人数"
+            )
+        elif quantity > standard.max_quantity * headcount:
+            problems.append(
+                f"数量 {quantity} 超过资产配置标准：{standard.item_code} 每人 "
+                f"{standard.max_quantity} × 编制 {headcount} 人 = "
+                f"{standard.max_quantity * headcount}{source}"
+            )
     return problems
 
 

@@ -244,7 +244,10 @@ def validate_budget_line(
                 organization=organization, item_code=clean["item_code"], on=day
             )
             config_problems = rules.config_standard_problems(
-                amount=clean["amount"], quantity=clean["quantity"], standard=standard
+                amount=clean["amount"],
+                quantity=clean["quantity"],
+                standard=standard,
+                headcount=organization.staff_count,
             )
         duplicate = (
             BudgetLine.objects.filter(
@@ -406,7 +409,10 @@ def _line_config_problems(line: BudgetLine) -> list[str]:
         organization=line.organization, item_code=line.item_code, on=day
     )
     return rules.config_standard_problems(
-        amount=line.amount, quantity=line.quantity, standard=standard
+        amount=line.amount,
+        quantity=line.quantity,
+        standard=standard,
+        headcount=line.organization.staff_count,
     )
 
 

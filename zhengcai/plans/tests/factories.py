@@ -164,6 +164,10 @@ def build_world(*, tokens: bool = False) -> PlansWorld:
     regions = region_tree()
     seed_catalog(regions)
     orgs = {k: organization(kind, regions[r], name) for k, (kind, r, name) in ORGS.items()}
+    for key, org in orgs.items():
+        if key.startswith("pur_"):  # 编制人数: per-staff configuration standards need it
+            org.staff_count = 120
+            org.save(update_fields=["staff_count"])
     users = {
         k: user(orgs[o] if o else None, username=f"p_{k}", role=role)
         for k, (o, role) in USERS.items()

@@ -250,28 +250,39 @@ COPIER = rules.StandardInfo("A02020100", D("30000"), D("5"), "per_unit", "")
 
 
 @pytest.mark.parametrize(
-    ("standard", "amount", "quantity", "problems"),
+    ("standard", "amount", "quantity", "headcount", "problems"),
     [
-        (PC, "6000.00", "1", 0),  # exactly at the standard: allowed
-        (PC, "6000.01", "1", 1),
-        (PC, "300000", "50", 0),
-        (PC, "300050", "50", 1),
-        (PC, "6000", "100", 0),  # per-staff quantity needs the headcount: not checked
-        (COPIER, "150000", "5", 0),
-        (COPIER, "180000", "6", 1),  # per-unit quantity above 5
-        (COPIER, "186000", "6", 2),  # and price above
-        (None, "99999999", "1", 0),
+        (PC, "6000.00", "1", 60, 0),  # exactly at the standard: allowed
+        (PC, "6000.01", "1", 60, 1),
+        (PC, "300000", "50", 60, 0),
+        (PC, "300050", "50", 60, 1),
+        (PC, "360000", "60", 60, 0),  # one per staff × 60 staff: exactly at the limit
+        (PC, "366000", "61", 60, 1),  # one more than the headcount allows
+        (PC, "6000", "1", None, 1),  # per-staff limit without a recorded headcount: refused
+        (COPIER, "150000", "5", None, 0),
+        (COPIER, "180000", "6", None, 1),  # per-unit quantity above 5
+        (COPIER, "186000", "6", None, 2),  # and price above
+        (None, "99999999", "1", None, 0),
     ],
 )
-def test_config_standard(standard, amount, quantity, problems) -> None:
+def test_config_standard(standard, amount, quantity, headcount, problems) -> None:
     found = rules.config_standard_problems(
-        amount=D(amount), quantity=D(quantity), standard=standard
+        amount=D(amount), quantity=D(quantity), standard=standard, headcount=headcount
     )
     assert len(found) == problems
 
 
+def test_per_staff_refusal_quotes_the_arithmetic() -> None:
+    [text] = rules.config_standard_problems(
+        amount=D("366000"), quantity=D("61"), standard=PC, headcount=60
+    )
+    assert "每人 1 × 编制 60 人 = 60" in text and "浙财资〔2026〕1号" in text
+
+
 def test_config_standard_is_quoted() -> None:
-    [text] = rules.config_standard_problems(amount=D("7000"), quantity=D("1"), standard=PC)
+    [text] = rules.config_standard_problems(
+        amount=D("7000"), quantity=D("1"), standard=PC, headcount=10
+    )
     assert "6000" in text and "浙财资〔2026〕1号" in text and "A02010104" in text
 
 
