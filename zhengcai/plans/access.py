@@ -28,7 +28,7 @@ from zhengcai.plans.models import (
     SplitCase,
 )
 
-Action = Literal["view", "edit", "decide", "handle"]
+Action = Literal["view", "edit", "decide", "handle", "consent"]
 M = TypeVar("M", bound=Model)
 
 AGENCY_KINDS = {"central_agency", "social_agency"}
@@ -66,6 +66,11 @@ def approvals_visible(user: User) -> QuerySet[ApprovalRequest]:
     qs = ApprovalRequest.objects.select_related("organization__region", "plan", "budget_line")
     if user.role == Role.AGENCY and _own_org(user) is not None:
         return qs.filter(plan__commissions__agency_id=_own_org(user)).distinct()
+    if user.role == Role.PURCHASER and user.is_org_admin and _own_org(user) is not None:
+        # A 主管预算单位 also sees its subordinate units' requests (it must consent to some).
+        return qs.filter(
+            Q(organization_id=_own_org(user)) | Q(organization__parent_id=_own_org(user))
+        )
     return _scope(user, qs, "organization")
 
 
@@ -88,6 +93,16 @@ def can_edit(user: User, org_id: int) -> bool:
     return user.role == Role.PURCHASER and _own_org(user) == org_id
 
 
+def can_consent(user: User, org: Organization) -> bool:
+    """The 主管预算单位's administrator consents for a subordinate unit (74号令 4)."""
+    return (
+        user.role == Role.PURCHASER
+        and user.is_org_admin
+        and org.parent_id is not None
+        and _own_org(user) == org.parent_id
+    )
+
+
 def can_decide(user: User, org: Organization, *, kind: str | None = None) -> bool:
     if user.role != Role.REGULATOR or user.region is None:
         return False
@@ -99,6 +114,8 @@ def can_decide(user: User, org: Organization, *, kind: str | None = None) -> boo
 def _check(user: User, org: Organization, action: Action, *, kind: str | None = None) -> None:
     if action == "edit" and not can_edit(user, org.pk):
         raise PermissionDenied("只有本单位采购人可以办理")
+    if action == "consent" and not can_consent(user, org):
+        raise PermissionDenied("只有主管预算单位的管理员可以出具同意意见")
     if action == "decide" and not can_decide(user, org, kind=kind):
         if user.role == Role.REGULATOR and kind in c.CITY_OR_ABOVE_KINDS:
             raise PermissionDenied(

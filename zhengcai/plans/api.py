@@ -1035,6 +1035,24 @@ def approval_decide(request: HttpRequest, approval_id: int, payload: DecideIn) -
     )
 
 
+class ConsentIn(StrictIn):
+    agree: bool
+    note: str = Field(default="", max_length=1000)
+
+
+@router.post(
+    "/approvals/{approval_id}/consent",
+    response={200: ApprovalOut, API_ERRORS: ErrorOut},
+    summary="主管预算单位同意或不同意（变更采购方式，74号令4）",
+)
+def approval_consent(request: HttpRequest, approval_id: int, payload: ConsentIn) -> ApprovalOut:
+    user = _user(request)
+    req = access.access_approval(user=user, pk=approval_id, action="consent")
+    return _approval_out(
+        services.approval_consent(actor=user, request=req, agree=payload.agree, note=payload.note)
+    )
+
+
 @router.post(
     "/approvals/{approval_id}/withdraw",
     response={200: ApprovalOut, API_ERRORS: ErrorOut},

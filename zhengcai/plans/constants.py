@@ -146,6 +146,7 @@ PLAN_KINDS = {
 class ApprovalStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLICITY = "publicity", _("公示中")
+    CONSENT = "consent", _("待主管预算单位同意")
     SUBMITTED = "submitted", _("待审批")
     APPROVED = "approved", _("已批准")
     REFUSED = "refused", _("不予批准")
@@ -156,9 +157,19 @@ APPROVAL_TRANSITIONS: dict[str, set[str]] = {
     ApprovalStatus.DRAFT: {
         ApprovalStatus.SUBMITTED,
         ApprovalStatus.PUBLICITY,
+        ApprovalStatus.CONSENT,
         ApprovalStatus.WITHDRAWN,
     },
-    ApprovalStatus.PUBLICITY: {ApprovalStatus.SUBMITTED, ApprovalStatus.WITHDRAWN},
+    ApprovalStatus.PUBLICITY: {
+        ApprovalStatus.SUBMITTED,
+        ApprovalStatus.CONSENT,
+        ApprovalStatus.WITHDRAWN,
+    },
+    ApprovalStatus.CONSENT: {
+        ApprovalStatus.SUBMITTED,
+        ApprovalStatus.REFUSED,
+        ApprovalStatus.WITHDRAWN,
+    },
     ApprovalStatus.SUBMITTED: {
         ApprovalStatus.APPROVED,
         ApprovalStatus.REFUSED,
@@ -169,7 +180,14 @@ APPROVAL_TRANSITIONS: dict[str, set[str]] = {
     ApprovalStatus.WITHDRAWN: set(),
 }
 # A request that still stands (counts as "applied for").
-APPROVAL_PENDING_STATUSES = {ApprovalStatus.PUBLICITY, ApprovalStatus.SUBMITTED}
+APPROVAL_PENDING_STATUSES = {
+    ApprovalStatus.PUBLICITY,
+    ApprovalStatus.CONSENT,
+    ApprovalStatus.SUBMITTED,
+}
+# A change of method needs the 主管预算单位's consent before the finance department decides
+# (74号令 4; 214号 4): a unit with a 主管预算单位 (Organization.parent) goes through it first.
+CONSENT_KINDS = {ApprovalKind.METHOD_CHANGE, ApprovalKind.SINGLE_SOURCE}
 
 
 class ReviewConclusion(models.TextChoices):

@@ -274,6 +274,11 @@ class ApprovalRequest(TimedModel):
     )
     review_note = models.TextField(blank=True, verbose_name="补充论证意见")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consent_note = models.CharField(max_length=1000, blank=True, verbose_name="主管预算单位意见")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1261,11 +1261,63 @@ def approval_submit(
             req.review_conclusion, req.review_note = review_conclusion, review_note.strip()
         req.next_check = None
     req.submitted_at = clock.now()
+    return _approval_forward(actor=actor, req=req, review_conclusion=req.review_conclusion)
+
+
+def _needs_consent(req: ApprovalRequest) -> bool:
+    """A unit under a 主管预算单位 needs its consent first for a change of method (74号令 4)."""
+    return (
+        req.kind in c.CONSENT_KINDS
+        and req.organization.parent_id is not None
+        and req.consented_at is None
+    )
+
+
+def _approval_forward(*, actor: User | None, req: ApprovalRequest, **after: Any) -> ApprovalRequest:
+    """Forward a request: to the 主管预算单位 for consent when it needs one, else to the
+    finance department."""
+    if _needs_consent(req):
+        return _approval_move(
+            actor=actor,
+            req=req,
+            to_status=c.ApprovalStatus.CONSENT,
+            consenting_org=req.organization.parent_id,
+            **after,
+        )
+    return _approval_move(actor=actor, req=req, to_status=c.ApprovalStatus.SUBMITTED, **after)
+
+
+@transaction.atomic
+def approval_consent(
+    *, actor: User, request: ApprovalRequest, agree: bool, note: str = ""
+) -> ApprovalRequest:
+    """The 主管预算单位 agrees (the request goes on to the finance department) or does not (the
+    request ends refused, with the reason) — 74号令 4; 214号 4."""
+    req = _lock_approval(request)
+    if not access.can_consent(actor, req.organization):
+        raise PermissionDenied("只有主管预算单位的管理员可以出具同意意见")
+    if req.status != c.ApprovalStatus.CONSENT:
+        raise _bad_transition(
+            c.ApprovalStatus,
+            req.status,
+            c.ApprovalStatus.SUBMITTED if agree else c.ApprovalStatus.REFUSED,
+            "申请",
+        )
+    note = note.strip()
+    if not agree and not note:
+        raise InvalidInput("不同意须说明理由", code="note_required")
+    req.consented_by, req.consented_at, req.consent_note = actor, clock.now(), note
+    if agree:
+        return _approval_move(
+            actor=actor, req=req, to_status=c.ApprovalStatus.SUBMITTED, consent="agreed", note=note
+        )
+    req.decided_by, req.decided_at, req.decision_note = (
+        actor,
+        clock.now(),
+        f"主管预算单位不同意：{note}",
+    )
     return _approval_move(
-        actor=actor,
-        req=req,
-        to_status=c.ApprovalStatus.SUBMITTED,
-        review_conclusion=req.review_conclusion,
+        actor=actor, req=req, to_status=c.ApprovalStatus.REFUSED, consent="refused", note=note
     )
 
 
@@ -1282,9 +1334,7 @@ def approval_publicity_tick(obj: Any) -> None:
         and not req.objections.exists()
     ):
         req.submitted_at = clock.now()
-        _approval_move(
-            actor=None, req=req, to_status=c.ApprovalStatus.SUBMITTED, by="publicity_end"
-        )
+        _approval_forward(actor=None, req=req, by="publicity_end")
     else:
         req.save(update_fields=["next_check"])
 

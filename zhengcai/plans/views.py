@@ -513,6 +513,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": req.objections.all(),
             "can_edit": access.can_edit(user, req.organization_id),
             "can_decide": access.can_decide(user, req.organization, kind=req.kind),
+            "can_consent": access.can_consent(user, req.organization),
             "attach_form": forms.AttachmentForm(),
             "review_form": forms.ReviewForm(),
             "note_form": forms.NoteForm(),
@@ -527,7 +528,13 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
     user = _me(request)
     op = request.POST.get("op", "")
-    action = "decide" if op in ("approve", "refuse") else "edit"
+    action = (
+        "decide"
+        if op in ("approve", "refuse")
+        else "consent"
+        if op in ("consent", "dissent")
+        else "edit"
+    )
     try:
         req = access.access_approval(user=user, pk=pk, action=action)  # type: ignore[arg-type]
     except DomainError as exc:
@@ -563,6 +570,15 @@ def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, request=req, reason=request.POST.get("note", "")
             ),
             "申请已撤回",
+            back,
+        )
+    if op in ("consent", "dissent"):
+        return _act(
+            request,
+            lambda: services.approval_consent(
+                actor=user, request=req, agree=op == "consent", note=request.POST.get("note", "")
+            ),
+            "已同意，报财政部门审批" if op == "consent" else "已出具不同意意见",
             back,
         )
     if op in ("approve", "refuse"):

@@ -666,3 +666,62 @@ def test_intention_withdraw(w: PlansWorld) -> None:
     )
     assert intention.status == "withdrawn"
     assert not selectors.public_intentions().filter(pk=intention.pk).exists()
+
+
+def test_method_change_of_a_subordinate_unit_needs_its_superior_consent(w: PlansWorld) -> None:
+    """74号令 4: 主管预算单位 consent first, then the finance department (法27; 条例23)."""
+    from zhengcai.accounts.tests.factories import user as make_user
+    from zhengcai.plans import access
+
+    superior = w.orgs["pur_prov"]
+    unit = w.orgs["pur_hz"]
+    unit.parent = superior
+    unit.save(update_fields=["parent"])
+    boss = make_user(superior, username="zhuguan_admin", is_org_admin=True)
+    line = approved_line(w, amount="3500000.00")
+    plan = services.plan_submit(
+        actor=w.users["pur_hz"], plan=make_plan(w, line, method="negotiation")
+    )
+    req = services.approval_create(
+        actor=w.users["pur_hz"], kind="method_change", reasons="技术复杂", plan=plan
+    )
+    req = services.approval_submit(actor=w.users["pur_hz"], request=req)
+    assert req.status == "consent"
+    # The finance department cannot decide before the consent; others cannot consent.
+    with pytest.raises(Conflict):
+        services.approval_decide(actor=w.users["reg_hz"], request=req, approve=True)
+    for outsider in (w.users["pur_hz"], w.users["pur_prov"], w.users["reg_hz"]):
+        with pytest.raises(PermissionDenied):
+            services.approval_consent(actor=outsider, request=req, agree=True)
+    assert access.approvals_visible(boss).filter(pk=req.pk).exists()
+    before = AuditEntry.objects.count()
+    with pytest.raises(InvalidInput):
+        services.approval_consent(actor=boss, request=req, agree=False, note="  ")
+    assert AuditEntry.objects.count() == before
+    req = services.approval_consent(actor=boss, request=req, agree=True, note="同意报批")
+    assert req.status == "submitted" and req.consented_by == boss
+    assert AuditEntry.objects.count() == before + 1
+    approved = services.approval_decide(actor=w.users["reg_hz"], request=req, approve=True)
+    assert approved.status == "approved"
+
+
+def test_superior_refusal_ends_the_request(w: PlansWorld) -> None:
+    from zhengcai.accounts.tests.factories import user as make_user
+
+    w.orgs["pur_hz"].parent = w.orgs["pur_prov"]
+    w.orgs["pur_hz"].save(update_fields=["parent"])
+    boss = make_user(w.orgs["pur_prov"], username="zhuguan_admin2", is_org_admin=True)
+    line = approved_line(w, amount="3500000.00")
+    plan = services.plan_submit(
+        actor=w.users["pur_hz"], plan=make_plan(w, line, method="negotiation")
+    )
+    req = services.approval_submit(
+        actor=w.users["pur_hz"],
+        request=services.approval_create(
+            actor=w.users["pur_hz"], kind="method_change", reasons="时间紧", plan=plan
+        ),
+    )
+    refused = services.approval_consent(actor=boss, request=req, agree=False, note="应公开招标")
+    assert refused.status == "refused" and "主管预算单位不同意" in refused.decision_note
+    with pytest.raises(RuleViolation):
+        services.plan_approve(actor=w.users["reg_hz"], plan=plan)
