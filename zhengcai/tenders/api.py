@@ -1,7 +1,911 @@
-"""API of the tenders app."""
+"""Tenders API: projects and lots, templates, documents and their compliance check, notices
+(publish, correct, terminate), downloads, clarifications, and the public notices and feed.
+Handlers are thin: parse, access_*, one service, answer."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from zhengcai.accounts.auth import api_auth
+from zhengcai.accounts.models import User
+from zhengcai.core.errors import InvalidInput, NotFound, PreconditionRequired
+from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
+from zhengcai.plans.access import access_commission
+from zhengcai.tenders import access, selectors, services
+from zhengcai.tenders import constants as c
+from zhengcai.tenders.models import (
+    Clarification,
+    ComplianceFinding,
+    DocumentTemplate,
+    Lot,
+    Notice,
+    ProcurementDocument,
+    Project,
+)
 
 router = Router(auth=api_auth(), tags=["tenders"])
+MAX_PAGE = 200
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _etag(prefix: str, obj: Any) -> str:
+    return f'"{prefix}-{obj.pk}-v{obj.version}"'
+
+
+def _if_match(request: HttpRequest, prefix: str, obj: Any, *, required: bool) -> int | None:
+    header = request.headers.get("If-Match")
+    if not header:
+        if required:
+            raise PreconditionRequired()
+        return None
+    m = re.fullmatch(rf'(?:W/)?"{prefix}-{obj.pk}-v(\d+)"', header.strip())
+    if m is None:
+        raise InvalidInput("If-Match 格式不正确，应为读取时得到的 ETag", code="if_match_invalid")
+    return int(m.group(1))
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class PageIn(Schema):
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0)
+
+
+class ProjectFilter(PageIn):
+    status: c.ProjectStatus | None = None
+    q: str | None = Field(default=None, max_length=100)
+
+
+class LotOut(Schema):
+    id: int
+    number: int
+    name: str
+    budget: Decimal
+    ceiling_price: Decimal | None
+    quantity: Decimal
+    unit: str
+    requirements: str
+    sme_reserved: bool
+    bid_bond_amount: Decimal
+    status: str
+    version: int
+
+
+class ProjectOut(Schema):
+    id: int
+    project_no: str
+    name: str
+    method: str
+    method_variant: str
+    method_name: str
+    object_kind: str
+    purchaser_id: int
+    purchaser_name: str
+    agency_id: int
+    agency_name: str
+    budget: Decimal
+    status: str
+    status_label: str
+    sme_reservation: str
+    sme_reserved_percent: Decimal
+    accepts_consortium: bool
+    contract_period: str
+    notice_published_at: dt.datetime | None
+    notice_display_until: dt.date | None
+    documents_until: dt.date | None
+    bid_deadline: dt.datetime | None
+    opening_at: dt.datetime | None
+    opening_place: str
+    clarification_cutoff: dt.date | None
+    lots: list[LotOut]
+    version: int
+
+
+class ProjectPage(Schema):
+    count: int
+    items: list[ProjectOut]
+
+
+class ProjectIn(StrictIn):
+    commission_id: int
+    name: str = Field(default="", max_length=200)
+    method_variant: str = Field(default="", max_length=20)
+
+
+class ProjectPatch(StrictIn):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    contact_name: str | None = Field(default=None, max_length=60)
+    contact_phone: str | None = Field(default=None, max_length=30)
+    accepts_consortium: bool | None = None
+    contract_period: str | None = Field(default=None, max_length=100)
+    sme_reservation: c.SmeReservation | None = None
+    sme_reserved_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    opening_place: str | None = Field(default=None, max_length=200)
+    method_variant: str | None = Field(default=None, max_length=20)
+
+
+class LotIn(StrictIn):
+    name: str = Field(min_length=1, max_length=200)
+    budget: Decimal
+    ceiling_price: Decimal | None = None
+    quantity: Decimal = Decimal(1)
+    unit: str = Field(default="", max_length=20)
+    requirements: str = Field(default="", max_length=20000)
+    sme_reserved: bool = False
+
+
+class LotPatch(StrictIn):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    budget: Decimal | None = None
+    ceiling_price: Decimal | None = None
+    quantity: Decimal | None = None
+    unit: str | None = Field(default=None, max_length=20)
+    requirements: str | None = Field(default=None, max_length=20000)
+    sme_reserved: bool | None = None
+
+
+class FactorIn(StrictIn):
+    name: str = Field(min_length=1, max_length=100)
+    points: Decimal = Field(gt=0, le=100)
+    objective: bool = False
+    is_price: bool = False
+    criteria: str = Field(default="", max_length=2000)
+
+
+class TemplateIn(StrictIn):
+    name: str = Field(min_length=1, max_length=200)
+    method: str = Field(default="", max_length=16)
+    object_kind: str = Field(default="", max_length=10)
+    requirements: str = Field(default="", max_length=50000)
+    qualifications: str = Field(default="", max_length=20000)
+    evaluation_method: c.EvaluationMethod = c.EvaluationMethod.COMPREHENSIVE
+    factors: list[FactorIn] = Field(default_factory=list)
+    contract_terms: str = Field(default="", max_length=50000)
+    bid_bond_percent: Decimal = Field(default=Decimal("1.00"), ge=0)
+
+
+class TemplatePatch(StrictIn):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    requirements: str | None = Field(default=None, max_length=50000)
+    qualifications: str | None = Field(default=None, max_length=20000)
+    evaluation_method: c.EvaluationMethod | None = None
+    factors: list[FactorIn] | None = None
+    contract_terms: str | None = Field(default=None, max_length=50000)
+    bid_bond_percent: Decimal | None = Field(default=None, ge=0)
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    method: str
+    object_kind: str
+    requirements: str
+    qualifications: str
+    evaluation_method: str
+    factors: list[dict[str, Any]]
+    contract_terms: str
+    bid_bond_percent: Decimal
+    version: int
+
+
+class DocumentBuildIn(StrictIn):
+    template_id: int
+
+
+class DocumentPatch(StrictIn):
+    requirements: str | None = Field(default=None, max_length=50000)
+    qualifications: str | None = Field(default=None, max_length=20000)
+    evaluation_method: c.EvaluationMethod | None = None
+    factors: list[FactorIn] | None = None
+    contract_terms: str | None = Field(default=None, max_length=50000)
+    bid_bond_percent: Decimal | None = Field(default=None, ge=0)
+
+
+class DocumentOut(Schema):
+    id: int
+    project_id: int
+    status: str
+    requirements: str
+    qualifications: str
+    evaluation_method: str
+    factors: list[dict[str, Any]]
+    contract_terms: str
+    bid_bond_percent: Decimal
+    checked_version: int
+    pdf_sha256: str
+    pdf_size: int
+    version: int
+
+
+class FindingOut(Schema):
+    id: int
+    rule: str
+    article: str
+    section: str
+    excerpt: str
+    message: str
+    status: str
+    justification: str
+    resolved_at: dt.datetime | None
+    found_at: dt.datetime
+
+
+class JustifyIn(StrictIn):
+    justification: str = Field(min_length=1, max_length=4000)
+
+
+class PublishIn(StrictIn):
+    bid_deadline: dt.datetime
+    opening_place: str = Field(default="", max_length=200)
+
+
+class CorrectionIn(StrictIn):
+    changes: str = Field(min_length=1, max_length=10000)
+    new_deadline: dt.datetime | None = None
+    document: DocumentPatch | None = None
+
+
+class TerminateIn(StrictIn):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class NoticeOut(Schema):
+    id: int
+    project_id: int
+    project_no: str
+    kind: str
+    kind_label: str
+    title: str
+    status: str
+    fields: dict[str, Any]
+    body: str
+    corrects_id: int | None
+    published_at: dt.datetime
+    display_until: dt.date | None
+
+
+class NoticePage(Schema):
+    count: int
+    items: list[NoticeOut]
+
+
+class NoticeFilter(PageIn):
+    kind: c.NoticeKind | None = None
+    q: str | None = Field(default=None, max_length=100)
+
+
+class DownloadOut(Schema):
+    id: int
+    supplier_id: int
+    supplier_name: str
+    user_id: int
+    downloaded_at: dt.datetime
+    ip: str | None
+    sha256: str
+    document_version: int
+
+
+class QuestionIn(StrictIn):
+    question: str = Field(min_length=1, max_length=4000)
+
+
+class AnswerIn(StrictIn):
+    answer: str = Field(min_length=1, max_length=4000)
+    changes_documents: bool = False
+    document: DocumentPatch | None = None
+
+
+class ClarificationOut(Schema):
+    id: int
+    question: str
+    asked_at: dt.datetime
+    status: str
+    answer: str
+    changes_documents: bool
+    answered_at: dt.datetime | None
+    notice_id: int | None
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    object_type: str
+    object_id: str
+    payload: dict[str, Any]
+    created_at: dt.datetime
+
+
+class FeedFilter(Schema):
+    after: int = Field(default=0, ge=0)
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+# --- mapping -------------------------------------------------------------------------------
+
+
+def _lot_out(lot: Lot) -> LotOut:
+    return LotOut(
+        id=lot.pk,
+        number=lot.number,
+        name=lot.name,
+        budget=lot.budget,
+        ceiling_price=lot.ceiling_price,
+        quantity=lot.quantity,
+        unit=lot.unit,
+        requirements=lot.requirements,
+        sme_reserved=lot.sme_reserved,
+        bid_bond_amount=lot.bid_bond_amount,
+        status=lot.status,
+        version=lot.version,
+    )
+
+
+def _project_out(p: Project) -> ProjectOut:
+    return ProjectOut(
+        id=p.pk,
+        project_no=p.project_no,
+        name=p.name,
+        method=p.method,
+        method_variant=p.method_variant,
+        method_name=p.method_config.name,
+        object_kind=p.object_kind,
+        purchaser_id=p.purchaser_id,
+        purchaser_name=p.purchaser.name,
+        agency_id=p.agency_id,
+        agency_name=p.agency.name,
+        budget=p.budget,
+        status=p.status,
+        status_label=str(p.get_status_display()),
+        sme_reservation=p.sme_reservation,
+        sme_reserved_percent=p.sme_reserved_percent,
+        accepts_consortium=p.accepts_consortium,
+        contract_period=p.contract_period,
+        notice_published_at=p.notice_published_at,
+        notice_display_until=p.notice_display_until,
+        documents_until=p.documents_until,
+        bid_deadline=p.bid_deadline,
+        opening_at=p.opening_at,
+        opening_place=p.opening_place,
+        clarification_cutoff=p.clarification_cutoff,
+        lots=[_lot_out(lot) for lot in p.lots.all()],
+        version=p.version,
+    )
+
+
+def _template_out(t: DocumentTemplate) -> TemplateOut:
+    return TemplateOut(
+        id=t.pk,
+        name=t.name,
+        method=t.method,
+        object_kind=t.object_kind,
+        requirements=t.requirements,
+        qualifications=t.qualifications,
+        evaluation_method=t.evaluation_method,
+        factors=list(t.factors),
+        contract_terms=t.contract_terms,
+        bid_bond_percent=t.bid_bond_percent,
+        version=t.version,
+    )
+
+
+def _document_out(d: ProcurementDocument) -> DocumentOut:
+    return DocumentOut(
+        id=d.pk,
+        project_id=d.project_id,
+        status=d.status,
+        requirements=d.requirements,
+        qualifications=d.qualifications,
+        evaluation_method=d.evaluation_method,
+        factors=list(d.factors),
+        contract_terms=d.contract_terms,
+        bid_bond_percent=d.bid_bond_percent,
+        checked_version=d.checked_version,
+        pdf_sha256=d.pdf_sha256,
+        pdf_size=d.pdf_size,
+        version=d.version,
+    )
+
+
+def _finding_out(f: ComplianceFinding) -> FindingOut:
+    return FindingOut(
+        id=f.pk,
+        rule=f.rule,
+        article=f.article,
+        section=f.section,
+        excerpt=f.excerpt,
+        message=f.message,
+        status=f.status,
+        justification=f.justification,
+        resolved_at=f.resolved_at,
+        found_at=f.found_at,
+    )
+
+
+def _notice_out(n: Notice) -> NoticeOut:
+    return NoticeOut(
+        id=n.pk,
+        project_id=n.project_id,
+        project_no=n.project.project_no,
+        kind=n.kind,
+        kind_label=str(n.get_kind_display()),
+        title=n.title,
+        status=n.status,
+        fields=n.fields,
+        body=n.body,
+        corrects_id=n.corrects_id,
+        published_at=n.published_at,
+        display_until=n.display_until,
+    )
+
+
+def _clar_out(x: Clarification) -> ClarificationOut:
+    return ClarificationOut(
+        id=x.pk,
+        question=x.question,
+        asked_at=x.asked_at,
+        status=x.status,
+        answer=x.answer,
+        changes_documents=x.changes_documents,
+        answered_at=x.answered_at,
+        notice_id=x.notice_id,
+    )
+
+
+def _doc_values(patch: DocumentPatch) -> dict[str, Any]:
+    values = patch.dict(exclude_unset=True)
+    if any(v is None for v in values.values()):
+        raise InvalidInput("字段值不能为 null", code="null_not_allowed")
+    if "factors" in values:
+        values["factors"] = [
+            {**f, "points": str(f["points"])} for f in values["factors"]
+        ]  # JSON-safe
+    return values
+
+
+def _document(project: Project) -> ProcurementDocument:
+    doc = ProcurementDocument.objects.filter(project=project).first()
+    if doc is None:
+        raise NotFound("项目尚未编制采购文件", code=c.ERR_NO_DOCUMENT)
+    return doc
+
+
+# --- projects and lots ---------------------------------------------------------------------
+
+
+@router.get("/projects", response={200: ProjectPage, API_ERRORS: ErrorOut}, summary="项目列表")
+def project_list(request: HttpRequest, filters: Query[ProjectFilter]) -> ProjectPage:
+    qs = selectors.project_list(_user(request), status=filters.status, q=filters.q)
+    page = list(qs.prefetch_related("lots")[filters.offset : filters.offset + filters.limit])
+    return ProjectPage(count=qs.count(), items=[_project_out(p) for p in page])
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectOut, API_ERRORS: ErrorOut},
+    summary="由已接收的委托立项（代理机构）",
+)
+def project_create(
+    request: HttpRequest, response: HttpResponse, payload: ProjectIn
+) -> Status[ProjectOut]:
+    user = _user(request)
+    com = access_commission(user=user, pk=payload.commission_id, action="handle")
+    p = services.project_create_from_commission(
+        actor=user, commission=com, name=payload.name, method_variant=payload.method_variant
+    )
+    response["ETag"] = _etag("prj", p)
+    return Status(201, _project_out(p))
+
+
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectOut, API_ERRORS: ErrorOut},
+    summary="项目详情（响应带 ETag）",
+)
+def project_get(request: HttpRequest, response: HttpResponse, project_id: int) -> ProjectOut:
+    p = access.access_project(user=_user(request), pk=project_id)
+    response["ETag"] = _etag("prj", p)
+    return _project_out(p)
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response={200: ProjectOut, API_ERRORS: ErrorOut},
+    summary="修改项目信息（发布前；须带 If-Match）",
+)
+def project_update(
+    request: HttpRequest, response: HttpResponse, project_id: int, payload: ProjectPatch
+) -> ProjectOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    version = _if_match(request, "prj", p, required=True)
+    values = payload.dict(exclude_unset=True)
+    if any(v is None for v in values.values()):
+        raise InvalidInput("字段值不能为 null", code="null_not_allowed")
+    p = services.project_update(actor=user, project=p, values=values, expected_version=version)
+    response["ETag"] = _etag("prj", p)
+    return _project_out(p)
+
+
+@router.post(
+    "/projects/{project_id}/lots",
+    response={201: LotOut, API_ERRORS: ErrorOut},
+    summary="增加采购包",
+)
+def lot_add(request: HttpRequest, project_id: int, payload: LotIn) -> Status[LotOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    lot = services.lot_add(actor=user, project=p, values=payload.dict())
+    return Status(201, _lot_out(lot))
+
+
+@router.patch(
+    "/lots/{lot_id}",
+    response={200: LotOut, API_ERRORS: ErrorOut},
+    summary="修改采购包（须带 If-Match）",
+)
+def lot_update(
+    request: HttpRequest, response: HttpResponse, lot_id: int, payload: LotPatch
+) -> LotOut:
+    user = _user(request)
+    lot = access.access_lot(user=user, pk=lot_id, action="manage")
+    version = _if_match(request, "lot", lot, required=True)
+    values = payload.dict(exclude_unset=True)
+    lot = services.lot_update(actor=user, lot=lot, values=values, expected_version=version)
+    response["ETag"] = _etag("lot", lot)
+    return _lot_out(lot)
+
+
+@router.delete("/lots/{lot_id}", response={204: None, API_ERRORS: ErrorOut}, summary="删除采购包")
+def lot_remove(request: HttpRequest, lot_id: int) -> Status[None]:
+    user = _user(request)
+    lot = access.access_lot(user=user, pk=lot_id, action="manage")
+    services.lot_remove(actor=user, lot=lot)
+    return Status(204, None)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/templates", response={200: list[TemplateOut], API_ERRORS: ErrorOut}, summary="本机构范本"
+)
+def template_list(request: HttpRequest) -> list[TemplateOut]:
+    return [_template_out(t) for t in access.templates_visible(_user(request))]
+
+
+@router.post(
+    "/templates", response={201: TemplateOut, API_ERRORS: ErrorOut}, summary="新建采购文件范本"
+)
+def template_create(request: HttpRequest, payload: TemplateIn) -> Status[TemplateOut]:
+    values = payload.dict()
+    values["factors"] = [{**f, "points": str(f["points"])} for f in values["factors"]]
+    tpl = services.template_save(actor=_user(request), values=values)
+    return Status(201, _template_out(tpl))
+
+
+@router.patch(
+    "/templates/{template_id}",
+    response={200: TemplateOut, API_ERRORS: ErrorOut},
+    summary="修改范本（须带 If-Match）",
+)
+def template_update(
+    request: HttpRequest, response: HttpResponse, template_id: int, payload: TemplatePatch
+) -> TemplateOut:
+    user = _user(request)
+    tpl = access.access_template(user=user, pk=template_id, action="manage")
+    version = _if_match(request, "tpl", tpl, required=True)
+    values = payload.dict(exclude_unset=True)
+    if any(v is None for v in values.values()):
+        raise InvalidInput("字段值不能为 null", code="null_not_allowed")
+    if "factors" in values:
+        values["factors"] = [{**f, "points": str(f["points"])} for f in values["factors"]]
+    tpl = services.template_save(actor=user, values=values, template=tpl, expected_version=version)
+    response["ETag"] = _etag("tpl", tpl)
+    return _template_out(tpl)
+
+
+# --- documents and compliance --------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/document",
+    response={201: DocumentOut, API_ERRORS: ErrorOut},
+    summary="由范本生成采购文件",
+)
+def document_build(
+    request: HttpRequest, project_id: int, payload: DocumentBuildIn
+) -> Status[DocumentOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    tpl = access.access_template(user=user, pk=payload.template_id)
+    return Status(201, _document_out(services.document_build(actor=user, project=p, template=tpl)))
+
+
+@router.get(
+    "/projects/{project_id}/document",
+    response={200: DocumentOut, API_ERRORS: ErrorOut},
+    summary="采购文件（编制中仅代理机构、采购人和监管可见；响应带 ETag）",
+)
+def document_get(request: HttpRequest, response: HttpResponse, project_id: int) -> DocumentOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    doc = _document(p)
+    if not access.can_see_internals(user, p) and p.status not in c.PROJECT_PUBLIC_STATUSES:
+        raise NotFound("项目尚未编制采购文件", code=c.ERR_NO_DOCUMENT)
+    response["ETag"] = _etag("doc", doc)
+    return _document_out(doc)
+
+
+@router.patch(
+    "/projects/{project_id}/document",
+    response={200: DocumentOut, API_ERRORS: ErrorOut},
+    summary="修改采购文件（发布前；须带 If-Match）",
+)
+def document_update(
+    request: HttpRequest, response: HttpResponse, project_id: int, payload: DocumentPatch
+) -> DocumentOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    version = _if_match(request, "doc", _document(p), required=True)
+    doc = services.document_update(
+        actor=user, project=p, values=_doc_values(payload), expected_version=version
+    )
+    response["ETag"] = _etag("doc", doc)
+    return _document_out(doc)
+
+
+@router.post(
+    "/projects/{project_id}/compliance-check",
+    response={200: list[FindingOut], API_ERRORS: ErrorOut},
+    summary="采购文件合规审查：返回未修改与已说明理由的问题",
+)
+def compliance_check(request: HttpRequest, project_id: int) -> list[FindingOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    return [_finding_out(f) for f in services.compliance_check(actor=user, project=p)]
+
+
+@router.get(
+    "/projects/{project_id}/findings",
+    response={200: list[FindingOut], API_ERRORS: ErrorOut},
+    summary="合规审查问题及处理（含书面理由，供监督）",
+)
+def finding_list(request: HttpRequest, project_id: int) -> list[FindingOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    if not access.can_see_internals(user, p):
+        raise NotFound("项目不存在或您无权查看")
+    return [_finding_out(f) for f in selectors.project_findings(p)]
+
+
+@router.post(
+    "/findings/{finding_id}/justify",
+    response={200: FindingOut, API_ERRORS: ErrorOut},
+    summary="书面说明保留条款的理由",
+)
+def finding_justify(request: HttpRequest, finding_id: int, payload: JustifyIn) -> FindingOut:
+    user = _user(request)
+    f = access.access_finding(user=user, pk=finding_id, action="manage")
+    return _finding_out(
+        services.finding_justify(actor=user, finding=f, justification=payload.justification)
+    )
+
+
+@router.post(
+    "/projects/{project_id}/finalize",
+    response={200: DocumentOut, API_ERRORS: ErrorOut},
+    summary="采购文件定稿（合规审查无未处理问题；生成 PDF）",
+)
+def document_finalize(request: HttpRequest, project_id: int) -> DocumentOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    return _document_out(services.document_finalize(actor=user, project=p))
+
+
+@router.get(
+    "/projects/{project_id}/document.pdf",
+    response={200: None, API_ERRORS: ErrorOut},
+    summary="获取采购文件 PDF（供应商获取时记录下载日志）",
+)
+def document_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
+    from zhengcai.tenders.views import pdf_response
+
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    return pdf_response(user=user, project=p, ip=_ip(request))
+
+
+@router.get(
+    "/projects/{project_id}/downloads",
+    response={200: list[DownloadOut], API_ERRORS: ErrorOut},
+    summary="采购文件下载记录（代理机构、采购人、监管；不向供应商公开）",
+)
+def download_list(request: HttpRequest, project_id: int) -> list[DownloadOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    if not access.can_see_internals(user, p):
+        raise NotFound("项目不存在或您无权查看")
+    return [
+        DownloadOut(
+            id=d.pk,
+            supplier_id=d.supplier_id,
+            supplier_name=d.supplier.name,
+            user_id=d.user_id,
+            downloaded_at=d.downloaded_at,
+            ip=d.ip,
+            sha256=d.sha256,
+            document_version=d.document_version,
+        )
+        for d in selectors.project_downloads(p)
+    ]
+
+
+# --- notices ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/publish",
+    response={200: ProjectOut, API_ERRORS: ErrorOut},
+    summary="发布采购公告（法定期限按工作日历计算；If-Match 可选）",
+)
+def project_publish(
+    request: HttpRequest, response: HttpResponse, project_id: int, payload: PublishIn
+) -> ProjectOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    p = services.project_publish(
+        actor=user,
+        project=p,
+        bid_deadline=payload.bid_deadline,
+        opening_place=payload.opening_place,
+        expected_version=_if_match(request, "prj", p, required=False),
+    )
+    response["ETag"] = _etag("prj", p)
+    return _project_out(p)
+
+
+@router.post(
+    "/projects/{project_id}/corrections",
+    response={201: NoticeOut, API_ERRORS: ErrorOut},
+    summary="更正公告（修改文件距截止不足法定期限的自动顺延截止时间）",
+)
+def project_correct(
+    request: HttpRequest, project_id: int, payload: CorrectionIn
+) -> Status[NoticeOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    notice = services.project_correct(
+        actor=user,
+        project=p,
+        changes=payload.changes,
+        new_deadline=payload.new_deadline,
+        document_values=_doc_values(payload.document) if payload.document else None,
+        expected_version=_if_match(request, "prj", p, required=False),
+    )
+    return Status(201, _notice_out(notice))
+
+
+@router.post(
+    "/projects/{project_id}/terminate",
+    response={200: ProjectOut, API_ERRORS: ErrorOut},
+    summary="终止采购（发布后同时发布终止公告）",
+)
+def project_terminate(request: HttpRequest, project_id: int, payload: TerminateIn) -> ProjectOut:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    return _project_out(services.project_terminate(actor=user, project=p, reason=payload.reason))
+
+
+# --- clarifications ----------------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/clarifications",
+    response={200: list[ClarificationOut], API_ERRORS: ErrorOut},
+    summary="澄清答疑（供应商只见已发布的和自己提出的）",
+)
+def clarification_list(request: HttpRequest, project_id: int) -> list[ClarificationOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    return [_clar_out(x) for x in selectors.clarifications_for(user, p)]
+
+
+@router.post(
+    "/projects/{project_id}/clarifications",
+    response={201: ClarificationOut, API_ERRORS: ErrorOut},
+    summary="供应商提出问题",
+)
+def clarification_ask(
+    request: HttpRequest, project_id: int, payload: QuestionIn
+) -> Status[ClarificationOut]:
+    user = _user(request)
+    p = access.access_project(user=user, pk=project_id)
+    return Status(
+        201, _clar_out(services.clarification_ask(actor=user, project=p, question=payload.question))
+    )
+
+
+@router.post(
+    "/clarifications/{clarification_id}/answer",
+    response={200: ClarificationOut, API_ERRORS: ErrorOut},
+    summary="答复并发布澄清公告（涉及修改文件且晚于澄清截止日的自动顺延截止时间）",
+)
+def clarification_answer(
+    request: HttpRequest, clarification_id: int, payload: AnswerIn
+) -> ClarificationOut:
+    user = _user(request)
+    item = access.access_clarification(user=user, pk=clarification_id, action="manage")
+    return _clar_out(
+        services.clarification_answer(
+            actor=user,
+            clarification=item,
+            answer=payload.answer,
+            changes_documents=payload.changes_documents,
+            document_values=_doc_values(payload.document) if payload.document else None,
+        )
+    )
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/public/notices",
+    auth=None,
+    response={200: NoticePage, API_ERRORS: ErrorOut},
+    summary="采购公告（公开，无需登录）",
+)
+def public_notice_list(request: HttpRequest, filters: Query[NoticeFilter]) -> NoticePage:
+    qs = selectors.public_notices(q=filters.q, kind=filters.kind)
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return NoticePage(count=qs.count(), items=[_notice_out(n) for n in page])
+
+
+@router.get(
+    "/public/notices/{notice_id}",
+    auth=None,
+    response={200: NoticeOut, API_ERRORS: ErrorOut},
+    summary="采购公告详情（公开）",
+)
+def public_notice_get(request: HttpRequest, notice_id: int) -> NoticeOut:
+    n = selectors.public_notice_get(notice_id)
+    if n is None:
+        raise NotFound("公告不存在")
+    return _notice_out(n)
+
+
+@router.get(
+    "/public/feed",
+    auth=None,
+    response={200: list[EventOut], API_ERRORS: ErrorOut},
+    summary="公开发布事件流（按序号连续，after=上次读到的序号）",
+)
+def public_feed(request: HttpRequest, filters: Query[FeedFilter]) -> list[EventOut]:
+    return [
+        EventOut(
+            seq=e.seq,
+            kind=e.kind,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            payload=e.payload,
+            created_at=e.created_at,
+        )
+        for e in selectors.feed(after=filters.after, limit=filters.limit)
+    ]

@@ -1,0 +1,88 @@
+"""Reads of the tenders app. Scoped reads start from `access.*_visible`; the public ones
+return only what the portal shows."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from zhengcai.accounts.constants import Role
+from zhengcai.accounts.models import Organization, User
+from zhengcai.tenders import access
+from zhengcai.tenders import constants as c
+from zhengcai.tenders.models import (
+    Clarification,
+    ComplianceFinding,
+    DocumentDownload,
+    Notice,
+    Project,
+    PublicationEvent,
+)
+
+
+def project_list(
+    user: User, *, status: str | None = None, q: str | None = None
+) -> QuerySet[Project]:
+    qs = access.projects_visible(user)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(project_no__icontains=q))
+    return qs.order_by("-created_at", "-id")
+
+
+def public_notices(*, q: str | None = None, kind: str | None = None) -> QuerySet[Notice]:
+    qs = Notice.objects.select_related("project__purchaser", "project__agency")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(project__project_no__icontains=q))
+    return qs.order_by("-published_at", "-id")
+
+
+def public_notice_get(pk: int) -> Notice | None:
+    return public_notices().filter(pk=pk).first()
+
+
+def project_document_holders(project: Project) -> QuerySet[Organization]:
+    """The suppliers who obtained the documents (for the bidding app and, after the deadline,
+    the agency). Never shown to suppliers or the public before the deadline (87号令 28 ⚠)."""
+    return Organization.objects.filter(
+        pk__in=DocumentDownload.objects.filter(project=project).values("supplier_id")
+    ).order_by("pk")
+
+
+def project_downloads(project: Project) -> QuerySet[DocumentDownload]:
+    return project.downloads.select_related("supplier", "user").order_by("downloaded_at", "id")
+
+
+def project_findings(project: Project) -> QuerySet[ComplianceFinding]:
+    return project.findings.select_related("resolved_by").order_by("status", "found_at", "id")
+
+
+def clarifications_for(user: User, project: Project) -> QuerySet[Clarification]:
+    qs = project.clarifications.select_related("notice").order_by("asked_at", "id")
+    if user.role == Role.SUPPLIER:
+        return qs.filter(
+            Q(status=c.ClarificationStatus.ANSWERED) | Q(supplier_id=user.organization_id)
+        )
+    return qs
+
+
+def public_clarifications(project: Project) -> QuerySet[Clarification]:
+    return project.clarifications.filter(status=c.ClarificationStatus.ANSWERED).order_by(
+        "answered_at", "id"
+    )
+
+
+def supplier_has_document(user: User, project: Project) -> bool:
+    return (
+        user.role == Role.SUPPLIER
+        and DocumentDownload.objects.filter(
+            project=project, supplier_id=user.organization_id
+        ).exists()
+    )
+
+
+def feed(*, after: int = 0, limit: int = 100) -> QuerySet[PublicationEvent]:
+    """The public feed: events after sequence `after`, in order (never skips, rule 11)."""
+    return PublicationEvent.objects.filter(seq__gt=after).order_by("seq")[:limit]
