@@ -9,6 +9,7 @@ if [ ${#want[@]} -eq 0 ]; then
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || want+=(gettext)
   command -v espeak-ng >/dev/null || want+=(espeak-ng)
+  command -v pdftotext >/dev/null || want+=(poppler-utils)
   dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0

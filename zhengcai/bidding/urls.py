@@ -1,4 +1,17 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from zhengcai.bidding import views
 
 app_name = "bidding"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("keys/", views.keys, name="keys"),
+    path("projects/<int:pk>/", views.project_page, name="project"),
+    path("projects/<int:pk>/register/", views.register, name="register"),
+    path("projects/<int:pk>/bids/<int:part_pk>/submit/", views.submit, name="submit"),
+    path("projects/<int:pk>/bids/<int:bid_pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("projects/<int:pk>/opening/", views.opening_act, name="opening_act"),
+    path("projects/<int:pk>/opening/live/", views.opening_live, name="opening_live"),
+    path("projects/<int:pk>/evidence/", views.evidence_page, name="evidence"),
+    path("receipts/<int:bid_pk>/", views.receipt, name="receipt"),
+]

@@ -1,0 +1,21 @@
+"""Workbench tiles of the bidding app (core.navigation)."""
+
+from django.utils.translation import gettext_noop as _
+
+from zhengcai.core.navigation import Tile
+
+TILES = [
+    Tile(
+        roles={"supplier", "agency", "purchaser", "supervisor", "regulator", "admin"},
+        label=_("投标与开标"),
+        url_name="bidding:home",
+        description=_("密封投标、不见面开标、开标记录与异议"),
+        in_navbar=False,  # the agency navbar already wraps; reached from the workbench
+    ),
+    Tile(
+        roles={"supplier"},
+        label=_("签名公钥"),
+        url_name="bidding:keys",
+        description=_("登记 ECDSA / SM2 签名公钥，下载签名工具说明"),
+    ),
+]
