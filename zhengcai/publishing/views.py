@@ -15,6 +15,7 @@ from zhengcai.core import clock
 from zhengcai.core.audit import chain_head
 from zhengcai.core.workdays import WorkCalendar
 from zhengcai.plans.selectors import public_intentions, public_single_source_notices
+from zhengcai.tenders.selectors import public_notices
 
 # The statutes the platform enforces (rules digest §0), shown on the portal.
 STATUTES = [
@@ -57,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "head": chain_head(),
             "intentions": public_intentions().order_by("-published_at")[:8],
+        "notices": public_notices().select_related("project")[:8],
             "single_source": public_single_source_notices()[:5],
             "statutes": STATUTES,
             "today": cal.info(today),
