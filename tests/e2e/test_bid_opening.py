@@ -160,7 +160,7 @@ def test_sealed_bids_and_opening(page, live_server, demo_data, settings, tmp_pat
         page.click("[data-testid=opening-start]")
         page.wait_for_selector("[data-testid=opening-record]")
         record = page.inner_text("[data-testid=opening-record]")
-        assert "1120000.00" in record and "1098000.00" in record
+        assert "1,120,000.00" in record and "1,098,000.00" in record
         shot(page, "opening-2-record-in-session")
         page.click("[data-testid=opening-sign]")
         page.wait_for_selector("[data-testid=opening-signature]")

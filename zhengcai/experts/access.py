@@ -5,6 +5,9 @@
   Only admins and regulators (of the profile's region) manage.
 - Draws: the requesting agency (manage), the purchaser (view), regulators and supervisors of
   the agency's region subtree (view), admins. Experts see only their own invitations.
+- Ratings (198号 21): recorded by the draw's agency and purchaser; read by whoever sees the
+  draw (once names are visible) and by the rated expert, who alone may reply. Records and
+  suggestions are read through the profile (regulators of the region, the expert).
 - Names of drawn experts stay hidden from everyone but the expert until the evaluation starts
   (87号令 47; 198号 20); the public never sees them here.
 """
@@ -20,7 +23,8 @@ from zhengcai.accounts.constants import REGIONAL_ROLES, Role
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.core.errors import NotFound, PermissionDenied
-from zhengcai.experts.models import DrawInvitation, DrawRequest, ExpertProfile
+from zhengcai.experts.models import DrawInvitation, DrawRequest, ExpertProfile, ExpertRating
+from zhengcai.experts.rules import rater_side
 
 Action = Literal["view", "manage"]
 
@@ -114,3 +118,26 @@ def draw_names_visible(user: User, draw: DrawRequest) -> bool:
     if clock.now() < draw.evaluation_at:
         return False
     return draws_visible(user).filter(pk=draw.pk).exists()
+
+
+def rating_side(user: User, draw: DrawRequest) -> str | None:
+    """The side ("agency" / "purchaser") `user` rates the draw's experts for, or None."""
+    org = user.acting_organization
+    return rater_side(
+        role=user.role,
+        org_id=org.pk if org else None,
+        agency_id=draw.agency_id,
+        purchaser_id=draw.purchaser_id,
+    )
+
+
+def own_ratings(user: User) -> QuerySet[ExpertRating]:
+    """The ratings of the expert `user` (to read and reply)."""
+    return ExpertRating.objects.select_related("draw", "rater_org").filter(expert=own_profile(user))
+
+
+def access_own_rating(*, user: User, pk: int) -> ExpertRating:
+    rating = own_ratings(user).filter(pk=pk).first()
+    if rating is None:
+        raise NotFound("评价记录不存在")
+    return rating

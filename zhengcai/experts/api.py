@@ -15,9 +15,10 @@ from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import Organization, Region, User
 from zhengcai.core.errors import InvalidInput, NotFound
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
-from zhengcai.experts import access, services
+from zhengcai.experts import access, selectors, services
 from zhengcai.experts import constants as c
-from zhengcai.experts.models import DrawRequest, ExpertProfile
+from zhengcai.experts.models import DrawRequest, ExpertIncident, ExpertProfile, ExpertRating
+from zhengcai.experts.rules import RecordSummary
 
 router = Router(auth=api_auth(), tags=["experts"])
 
@@ -571,3 +572,257 @@ def invitation_respond(
         status=inv.status,
         deadline=inv.deadline,
     )
+
+
+# --- performance records (198号 21; 条例 62) ---------------------------------------------------
+
+
+class RatingIn(StrictIn):
+    expert_id: int
+    attendance: c.Attendance
+    quality: int | None = Field(default=None, ge=1, le=5, description="评审质量 1–5；缺席时为空")
+    flags: list[c.RatingFlag] = Field(default_factory=list, max_length=4)
+    note: str = Field(default="", max_length=500)
+
+
+class ReplyIn(StrictIn):
+    text: str = Field(min_length=1, max_length=1000)
+
+
+class RatingOut(Schema):
+    id: int
+    draw_id: int
+    project_name: str
+    evaluation_at: dt.datetime
+    expert_id: int
+    rater_org_id: int
+    rater_org_name: str
+    side: str
+    attendance: str
+    attendance_label: str
+    quality: int | None
+    flags: list[str]
+    note: str
+    created_at: dt.datetime
+    reply: str
+    replied_at: dt.datetime | None
+
+
+class IncidentIn(StrictIn):
+    kind: c.IncidentKind
+    reference: str = Field(min_length=1, max_length=200)
+    occurred_on: dt.date
+    note: str = Field(default="", max_length=500)
+
+
+class IncidentOut(Schema):
+    id: int
+    expert_id: int
+    kind: str
+    reference: str
+    occurred_on: dt.date
+    note: str
+    created_at: dt.datetime
+
+
+class SummaryOut(Schema):
+    ratings: int
+    evaluations: int
+    on_time: int
+    late: int
+    absent: int
+    left_early: int
+    quality_count: int
+    quality_avg: Decimal | None
+    outlier: int
+    discipline: int
+    disclosure: int
+    other_flags: int
+    complaints_upheld: int
+    other_incidents: int
+
+
+class RecordOut(Schema):
+    expert_id: int
+    since: dt.datetime
+    summary: SummaryOut
+    suggestion: list[str] | None
+    suggestion_reason: str  # prefill for POST /profiles/{id}/status (status "suspended")
+    ratings: list[RatingOut]
+    incidents: list[IncidentOut]
+
+
+class SuggestionOut(Schema):
+    expert_id: int
+    name: str
+    region_code: str
+    summary: SummaryOut
+    reasons: list[str]
+    suggestion_reason: str
+
+
+def _rating_out(r: ExpertRating) -> RatingOut:
+    return RatingOut(
+        id=r.pk,
+        draw_id=r.draw_id,
+        project_name=r.draw.project_name,
+        evaluation_at=r.draw.evaluation_at,
+        expert_id=r.expert_id,
+        rater_org_id=r.rater_org_id,
+        rater_org_name=r.rater_org.name,
+        side=r.side,
+        attendance=r.attendance,
+        attendance_label=str(c.Attendance(r.attendance).label),
+        quality=r.quality,
+        flags=r.flags,
+        note=r.note,
+        created_at=r.created_at,
+        reply=r.reply,
+        replied_at=r.replied_at,
+    )
+
+
+def _incident_out(i: ExpertIncident) -> IncidentOut:
+    return IncidentOut(
+        id=i.pk,
+        expert_id=i.expert_id,
+        kind=i.kind,
+        reference=i.reference,
+        occurred_on=i.occurred_on,
+        note=i.note,
+        created_at=i.created_at,
+    )
+
+
+def _summary_out(s: RecordSummary) -> SummaryOut:
+    return SummaryOut(
+        ratings=s.ratings,
+        evaluations=s.evaluations,
+        on_time=s.on_time,
+        late=s.late,
+        absent=s.absent,
+        left_early=s.left_early,
+        quality_count=s.quality_count,
+        quality_avg=s.quality_avg,
+        outlier=s.outlier,
+        discipline=s.discipline,
+        disclosure=s.disclosure,
+        other_flags=s.other_flags,
+        complaints_upheld=s.complaints_upheld,
+        other_incidents=s.other_incidents,
+    )
+
+
+@router.post(
+    "/draws/{int:draw_id}/ratings",
+    response={201: RatingOut, API_ERRORS: ErrorOut},
+    summary="记录专家履职情况（评审后 5 个工作日内，198号 21）",
+)
+def rating_create(request: HttpRequest, draw_id: int, payload: RatingIn) -> Status[RatingOut]:
+    user = _user(request)
+    draw = access.access_draw(user=user, pk=draw_id)
+    expert = ExpertProfile.objects.filter(pk=payload.expert_id).first()
+    if expert is None:
+        raise InvalidInput("专家不存在", code=c.ERR_NOT_RATEABLE)
+    rating = services.rating_create(
+        actor=user,
+        draw=draw,
+        expert=expert,
+        attendance=payload.attendance,
+        quality=payload.quality,
+        flags=[str(f) for f in payload.flags],
+        note=payload.note,
+    )
+    return Status(201, _rating_out(rating))
+
+
+@router.get(
+    "/draws/{int:draw_id}/ratings",
+    response={200: list[RatingOut], API_ERRORS: ErrorOut},
+    summary="本次评审的专家履职评价",
+)
+def rating_list(request: HttpRequest, draw_id: int) -> list[RatingOut]:
+    user = _user(request)
+    draw = access.access_draw(user=user, pk=draw_id)
+    if not access.draw_names_visible(user, draw):
+        return []
+    return [_rating_out(r) for r in selectors.ratings_for_draw(draw)]
+
+
+@router.get(
+    "/ratings/mine", response={200: list[RatingOut], API_ERRORS: ErrorOut}, summary="我的履职评价"
+)
+def rating_mine(request: HttpRequest) -> list[RatingOut]:
+    qs = access.own_ratings(_user(request)).order_by("-created_at", "-pk")
+    return [_rating_out(r) for r in qs[:MAX_PAGE]]
+
+
+@router.post(
+    "/ratings/{int:rating_id}/reply",
+    response={200: RatingOut, API_ERRORS: ErrorOut},
+    summary="专家对履职评价作出说明",
+)
+def rating_reply(request: HttpRequest, rating_id: int, payload: ReplyIn) -> RatingOut:
+    user = _user(request)
+    rating = access.access_own_rating(user=user, pk=rating_id)
+    return _rating_out(services.rating_reply(actor=user, rating=rating, text=payload.text))
+
+
+@router.get(
+    "/profiles/{int:profile_id}/record",
+    response={200: RecordOut, API_ERRORS: ErrorOut},
+    summary="专家履职记录与处理建议",
+)
+def profile_record(request: HttpRequest, profile_id: int) -> RecordOut:
+    profile = access.access_profile(user=_user(request), pk=profile_id)
+    rec = selectors.expert_record(profile)
+    return RecordOut(
+        expert_id=profile.pk,
+        since=rec.since,
+        summary=_summary_out(rec.summary),
+        suggestion=rec.suggestion,
+        suggestion_reason=rec.suggestion_text,
+        ratings=[_rating_out(r) for r in rec.ratings],
+        incidents=[_incident_out(i) for i in rec.incidents],
+    )
+
+
+@router.post(
+    "/profiles/{int:profile_id}/incidents",
+    response={201: IncidentOut, API_ERRORS: ErrorOut},
+    summary="记录专家不良行为（如投诉成立）",
+)
+def profile_incident(
+    request: HttpRequest, profile_id: int, payload: IncidentIn
+) -> Status[IncidentOut]:
+    user = _user(request)
+    profile = access.access_profile(user=user, pk=profile_id, action="manage")
+    row = services.incident_record(
+        actor=user,
+        profile=profile,
+        kind=payload.kind,
+        reference=payload.reference,
+        occurred_on=payload.occurred_on,
+        note=payload.note,
+    )
+    return Status(201, _incident_out(row))
+
+
+@router.get(
+    "/suggestions",
+    response={200: list[SuggestionOut], API_ERRORS: ErrorOut},
+    summary="建议处理的专家（按监管范围）",
+)
+def suggestion_list(request: HttpRequest) -> list[SuggestionOut]:
+    user = require_role(_user(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
+    return [
+        SuggestionOut(
+            expert_id=s.profile.pk,
+            name=s.profile.user.get_full_name(),
+            region_code=s.profile.region.code,
+            summary=_summary_out(s.summary),
+            reasons=s.reasons,
+            suggestion_reason=s.reason_text,
+        )
+        for s in selectors.suggested_experts(access.profiles_visible(user))
+    ]

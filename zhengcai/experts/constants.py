@@ -106,6 +106,34 @@ class Procedure(models.TextChoices):
     NON_TENDER = "non_tender", _("非招标（谈判/询价/磋商小组）")
 
 
+class RaterSide(models.TextChoices):
+    AGENCY = "agency", _("代理机构")
+    PURCHASER = "purchaser", _("采购人")
+
+
+class Attendance(models.TextChoices):
+    ON_TIME = "on_time", _("按时到场")
+    LATE = "late", _("迟到")
+    ABSENT = "absent", _("缺席")
+    LEFT_EARLY = "left_early", _("中途退出/早退")
+
+
+class RatingFlag(models.TextChoices):
+    OUTLIER = "outlier", _("评分畸高畸低")
+    DISCIPLINE = "discipline", _("违反评审纪律")
+    DISCLOSURE = "disclosure", _("泄露评审情况")
+    OTHER = "other", _("其他问题")
+
+
+# Flags that are 198号 29 adverse-record grounds (泄露评审情况; 不按规定独立评审).
+SERIOUS_FLAGS = {RatingFlag.DISCIPLINE, RatingFlag.DISCLOSURE}
+
+
+class IncidentKind(models.TextChoices):
+    COMPLAINT_UPHELD = "complaint_upheld", _("投诉成立（涉及该专家）")
+    OTHER = "other", _("其他不良行为")
+
+
 # Policy defaults (⚠ = not fixed by national text; per-deployment configuration under
 # settings.ZHENGCAI["EXPERTS"], which overrides any key here).
 POLICY_DEFAULTS: dict[str, Any] = {
@@ -124,6 +152,20 @@ POLICY_DEFAULTS: dict[str, Any] = {
     # The notification channel (class path; see experts/notify.py).
     "NOTIFY_CHANNEL": "zhengcai.experts.notify.EspeakFileChannel",
     "NOTIFY_DIR": None,  # default MEDIA_ROOT / "expert_notices"
+    # 198号 21: the purchaser or agency records each expert's performance within 5 working
+    # days after the evaluation (the evaluation day is not counted).
+    "RATING_WINDOW_WORKDAYS": 5,
+    # ⚠ local practice: the period an expert's record is summarised over, and the patterns
+    # that make the platform suggest a suspension to the regulator (条例 62; 198号 29). No
+    # national numbers: provinces set their own.
+    "RECORD_WINDOW_DAYS": 365,
+    "SUGGEST_ABSENT_MIN": 2,
+    "SUGGEST_LATE_MIN": 3,
+    "SUGGEST_LEFT_EARLY_MIN": 2,
+    "SUGGEST_SERIOUS_FLAGS_MIN": 1,
+    "SUGGEST_COMPLAINTS_MIN": 1,
+    "SUGGEST_QUALITY_BELOW": "2.5",
+    "SUGGEST_QUALITY_MIN_RATINGS": 3,
 }
 
 
@@ -144,3 +186,7 @@ ERR_COMMITTEE = "committee_invalid"
 ERR_POOL_EXHAUSTED = "pool_exhausted"
 ERR_DEADLINE_PASSED = "deadline_passed"
 ERR_NOTIFY = "notify_failed"
+ERR_RATING_NOT_OPEN = "rating_not_open"
+ERR_RATING_WINDOW = "rating_window_closed"
+ERR_NOT_RATEABLE = "expert_not_rateable"
+ERR_RATING_INVALID = "rating_invalid"

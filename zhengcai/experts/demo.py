@@ -1,19 +1,44 @@
 """Demo data: a profile for every demo expert (specialties, certificates, a few suspended or
 with expired certificates), and the province sharing its pool with the capital city.
-Deterministic from ctx.rng; bulk inserts with one audit entry for the batch."""
+A few past evaluations of the demo agency with performance ratings (198号 21), so that two
+experts show a suspension suggestion (one absent twice, one with an upheld complaint) and the
+demo expert has ratings to reply to. Deterministic from ctx.rng; bulk inserts with one audit
+entry for the batch."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from decimal import Decimal
 from typing import Any
 
 from zhengcai.accounts.constants import RegionLevel, Role
 from zhengcai.accounts.models import Region, User
 from zhengcai.core import clock
 from zhengcai.core.audit import audit_record
-from zhengcai.experts.constants import ExpertStatus, ShareStatus, TitleLevel, TrainingStatus
-from zhengcai.experts.models import ExpertProfile, ExpertSpecialty, ExpertStatusChange, PoolShare
-from zhengcai.experts.rules import id_check_char
+from zhengcai.experts.constants import (
+    Attendance,
+    DrawStatus,
+    ExpertStatus,
+    IncidentKind,
+    InvitationStatus,
+    RaterSide,
+    ShareStatus,
+    TitleLevel,
+    TrainingStatus,
+)
+from zhengcai.experts.models import (
+    DrawInvitation,
+    DrawRequest,
+    DrawRound,
+    ExpertIncident,
+    ExpertProfile,
+    ExpertRating,
+    ExpertSpecialty,
+    ExpertStatusChange,
+    PoolShare,
+)
+from zhengcai.experts.rules import draw, eligible_digest, id_check_char, seed_commitment
 
 # 品目 codes a typical provincial database covers (政府采购品目分类目录, two digits per level).
 SPECIALTIES = [
@@ -125,12 +150,122 @@ def seed(ctx: Any) -> None:
             status=ShareStatus.ACTIVE,
             granted_at=now,
         )
+    rated = _seed_ratings(now)
     audit_record(
         actor=None,
         action="demo.experts_seeded",
         after={
             "profiles": len(saved),
             "suspended": sum(1 for _, s in saved if s == ExpertStatus.SUSPENDED),
+            "ratings": rated,
         },
     )
     ctx.counts["expert_profiles"] = len(saved)
+    ctx.counts["expert_ratings"] = rated
+
+
+# (days before today, project) of the demo agency's past evaluations.
+PAST_EVALUATIONS = [
+    (75, "办公设备批量采购"),
+    (40, "信息化运维服务采购"),
+    (12, "医疗设备更新采购"),
+]
+# Per seat (in draw order): attendance and quality per evaluation; seat 0 is absent twice.
+PATTERN: list[list[tuple[str, int | None]]] = [
+    [(Attendance.ABSENT, None), (Attendance.ABSENT, None), (Attendance.ON_TIME, 4)],
+    [(Attendance.ON_TIME, 4), (Attendance.LATE, 3), (Attendance.ON_TIME, 4)],
+    [(Attendance.ON_TIME, 5), (Attendance.ON_TIME, 4), (Attendance.ON_TIME, 5)],
+]
+
+
+def _seed_ratings(now: dt.datetime) -> int:
+    """Three past draws of the demo agency for the demo purchaser, five experts each (the
+    same seats, drawn reproducibly from the revealed seed), rated by both sides."""
+    agent = User.objects.filter(username="agency").select_related("organization").first()
+    buyer = User.objects.filter(username="purchaser").select_related("organization").first()
+    if agent is None or buyer is None or agent.organization is None or buyer.organization is None:
+        return 0
+    pool = list(
+        ExpertProfile.objects.filter(status=ExpertStatus.ACTIVE)
+        .exclude(user__username="expert")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:12]
+    )
+    me = ExpertProfile.objects.filter(user__username="expert").values_list("pk", flat=True).first()
+    if len(pool) < 5:
+        return 0
+    seats = pool[:4] + ([me] if me else pool[4:5])
+    ratings: list[ExpertRating] = []
+    for k, (days, name) in enumerate(PAST_EVALUATIONS):
+        at = dt.datetime.combine(
+            now.date() - dt.timedelta(days=days), dt.time(9, 0), tzinfo=clock.SHANGHAI
+        )
+        seed = hashlib.sha256(f"zhengcai-demo-draw-{k}".encode()).hexdigest()
+        picked = draw(seed, 1, seats, len(seats))
+        req = DrawRequest.objects.create(
+            agency=agent.organization,
+            purchaser=buyer.organization,
+            created_by=agent,
+            project_code=f"ZJZC-DEMO-{k + 1:03d}",
+            project_name=name,
+            specialty_codes=["A02"],
+            region_paths=[agent.organization.region.path],
+            evaluation_at=at,
+            place="浙江省政府采购中心评标室",
+            count=len(seats),
+            budget=Decimal("2800000.00"),
+            seed_hash=seed_commitment(seed),
+            seed=seed,
+            revealed_at=at,
+            status=DrawStatus.COMPLETE,
+            created_at=at - dt.timedelta(days=1),
+        )
+        rnd = DrawRound.objects.create(
+            draw=req,
+            number=1,
+            reason="initial",
+            eligible_ids=sorted(seats),
+            eligible_digest=eligible_digest(seats),
+            wanted=len(seats),
+            picked_ids=picked,
+            created_at=at - dt.timedelta(days=1),
+        )
+        DrawInvitation.objects.bulk_create(
+            DrawInvitation(
+                draw=req,
+                round=rnd,
+                expert_id=pid,
+                position=i,
+                status=InvitationStatus.CONFIRMED,
+                deadline=at - dt.timedelta(hours=20),
+                responded_at=at - dt.timedelta(hours=21),
+            )
+            for i, pid in enumerate(picked, start=1)
+        )
+        for seat, pid in enumerate(seats):
+            attendance, quality = PATTERN[seat][k] if seat < len(PATTERN) else ("on_time", 4)
+            for who, side in ((agent, RaterSide.AGENCY), (buyer, RaterSide.PURCHASER)):
+                ratings.append(
+                    ExpertRating(
+                        draw=req,
+                        expert_id=pid,
+                        rater_org=who.organization,
+                        side=side,
+                        attendance=attendance,
+                        quality=quality,
+                        flag_outlier=seat == 1 and k == 1 and side == RaterSide.AGENCY,
+                        note="评分明显偏离其他专家（演示）" if seat == 1 and k == 1 else "",
+                        created_by=who,
+                        created_at=at + dt.timedelta(days=1),
+                    )
+                )
+    ExpertRating.objects.bulk_create(ratings)
+    ExpertIncident.objects.create(
+        expert_id=seats[2],
+        kind=IncidentKind.COMPLAINT_UPHELD,
+        reference="浙财采监〔2026〕演示 12 号",
+        occurred_on=now.date() - dt.timedelta(days=20),
+        note="投诉处理决定认定该专家未按评审标准独立评审（演示）",
+        created_at=now,
+    )
+    return len(ratings)

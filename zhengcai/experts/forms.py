@@ -6,7 +6,14 @@ from django import forms
 
 from zhengcai.accounts.constants import OrgKind
 from zhengcai.accounts.models import Organization
-from zhengcai.experts.constants import ConflictKind, ExpertStatus, Procedure
+from zhengcai.experts.constants import (
+    Attendance,
+    ConflictKind,
+    ExpertStatus,
+    IncidentKind,
+    Procedure,
+    RatingFlag,
+)
 
 
 class ExpertFilterForm(forms.Form):
@@ -74,3 +81,34 @@ class DrawForm(forms.Form):
     def clean_specialty_codes(self) -> list[str]:
         raw = self.cleaned_data["specialty_codes"].replace("，", ",")
         return [c.strip().upper() for c in raw.split(",") if c.strip()]
+
+
+class RatingForm(forms.Form):
+    expert = forms.IntegerField(widget=forms.HiddenInput)
+    attendance = forms.ChoiceField(choices=Attendance.choices, label="到场情况")
+    quality = forms.TypedChoiceField(
+        choices=[("", "—（缺席不评）"), *[(str(i), f"{i} 分") for i in range(5, 0, -1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="评审质量",
+    )
+    flags = forms.MultipleChoiceField(
+        choices=RatingFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="问题",
+    )
+    note = forms.CharField(required=False, max_length=500, label="说明")
+
+
+class ReplyForm(forms.Form):
+    rating = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(max_length=1000, label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(choices=IncidentKind.choices, label="类型")
+    reference = forms.CharField(max_length=200, label="文号/依据")
+    occurred_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(required=False, max_length=500, label="说明")

@@ -7,11 +7,14 @@ from django.db import models
 
 from zhengcai.core.models import TimedModel
 from zhengcai.experts.constants import (
+    Attendance,
     ConflictKind,
     DrawStatus,
     ExpertStatus,
+    IncidentKind,
     InvitationStatus,
     Procedure,
+    RaterSide,
     ShareStatus,
     TitleLevel,
     TrainingStatus,
@@ -250,3 +253,75 @@ class DrawInvitation(TimedModel):
         ordering = ["draw", "position"]
         constraints = [models.UniqueConstraint(fields=["draw", "expert"], name="uniq_draw_expert")]
         indexes = [models.Index(fields=["expert", "status"])]
+
+
+class ExpertRating(models.Model):
+    """The performance record of one expert in one evaluation, by the draw's agency or its
+    purchaser (198号 21; 条例 62): attendance, 评审质量 1–5 (none when absent), flags. The expert
+    may read it and reply once (198号 21)."""
+
+    draw = models.ForeignKey(DrawRequest, on_delete=models.PROTECT, related_name="ratings")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="ratings")
+    rater_org = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="评价单位"
+    )
+    side = models.CharField(max_length=10, choices=RaterSide.choices, verbose_name="评价方")
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, verbose_name="到场情况"
+    )
+    quality = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="评审质量")
+    flag_outlier = models.BooleanField(default=False, verbose_name="评分畸高畸低")
+    flag_discipline = models.BooleanField(default=False, verbose_name="违反评审纪律")
+    flag_disclosure = models.BooleanField(default=False, verbose_name="泄露评审情况")
+    flag_other = models.BooleanField(default=False, verbose_name="其他问题")
+    note = models.CharField(max_length=500, blank=True, verbose_name="说明")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    reply = models.CharField(max_length=1000, blank=True, verbose_name="专家说明")
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name="说明时间")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "expert", "rater_org"], name="uniq_expert_rating"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__isnull=True) | models.Q(quality__gte=1, quality__lte=5),
+                name="expert_rating_quality_1_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["expert", "created_at"])]
+        verbose_name = "专家履职评价"
+        verbose_name_plural = "专家履职评价"
+
+    @property
+    def flags(self) -> list[str]:
+        return [
+            f
+            for f in ("outlier", "discipline", "disclosure", "other")
+            if getattr(self, f"flag_{f}")
+        ]
+
+
+class ExpertIncident(models.Model):
+    """A fact about an expert recorded by the regulator, e.g. a complaint upheld against the
+    expert's conduct (投诉处理决定), which counts towards a suspension suggestion."""
+
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="incidents")
+    kind = models.CharField(max_length=20, choices=IncidentKind.choices, verbose_name="类型")
+    reference = models.CharField(max_length=200, verbose_name="文号/依据")
+    occurred_on = models.DateField(verbose_name="决定日期")
+    note = models.CharField(max_length=500, blank=True, verbose_name="说明")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["expert", "occurred_on"])]
+        verbose_name = "专家不良记录"
+        verbose_name_plural = "专家不良记录"

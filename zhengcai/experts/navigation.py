@@ -19,6 +19,12 @@ TILES = [
         description=gettext_noop("专家登记审核、状态管理、批量导入"),
     ),
     Tile(
+        roles={"regulator", "supervisor", "admin"},
+        label=gettext_noop("建议处理的专家"),
+        url_name="experts:suggestions",
+        description=gettext_noop("缺席、迟到、评审质量低或投诉成立的专家（条例 62；198号 29）"),
+    ),
+    Tile(
         roles={"agency"},
         label=gettext_noop("专家抽取"),
         url_name="experts:draws",

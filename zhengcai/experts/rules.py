@@ -19,8 +19,10 @@ import datetime as dt
 import hashlib
 import heapq
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 # --- identity ------------------------------------------------------------------------------------
 
@@ -331,3 +333,175 @@ def draw_rounds_consistent(
         for number, eligible, picked, n in rounds
         if draw(seed, number, eligible, n) != list(picked)
     ]
+
+
+# --- performance records (198号 21; 条例 62) ---------------------------------------------------
+
+
+def rater_side(*, role: str, org_id: int | None, agency_id: int, purchaser_id: int) -> str | None:
+    """Who records an expert's performance (198号 21; 条例 62): a user of the draw's agency
+    (side "agency") or of its purchaser (side "purchaser"). Anyone else: None."""
+    if org_id is None:
+        return None
+    if role == "agency" and org_id == agency_id:
+        return "agency"
+    if role == "purchaser" and org_id == purchaser_id:
+        return "purchaser"
+    return None
+
+
+def rating_window_problem(
+    *, now: dt.datetime, evaluation_at: dt.datetime, today: dt.date, last_day: dt.date
+) -> tuple[str, str] | None:
+    """(code, message) when a rating cannot be recorded now, else None. Opens when the
+    evaluation starts; closes after `last_day`, the Nth working day after the evaluation day
+    (198号 21: within 5 working days)."""
+    if now < evaluation_at:
+        return "rating_not_open", "评审开始后方可记录专家履职情况"
+    if today > last_day:
+        return (
+            "rating_window_closed",
+            f"已超过评审结束后的记录期限（截至 {last_day.isoformat()}，198号 21）",
+        )
+    return None
+
+
+def rating_input_problem(
+    *, attendance: str, quality: int | None, flags: Iterable[str]
+) -> str | None:
+    """Shape of one rating: quality 1–5 unless the expert was absent (then none)."""
+    if attendance not in ("on_time", "late", "absent", "left_early"):
+        return "到场情况无效"
+    unknown = set(flags) - {"outlier", "discipline", "disclosure", "other"}
+    if unknown:
+        return f"问题类型无效：{', '.join(sorted(unknown))}"
+    if attendance == "absent":
+        return "缺席的专家不评评审质量" if quality is not None else None
+    if quality is None or not 1 <= quality <= 5:
+        return "评审质量应为 1–5 分的整数"
+    return None
+
+
+@dataclass(frozen=True)
+class RatingFact:
+    draw_id: int
+    attendance: str
+    quality: int | None
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """An expert's record over a period. Attendance and flags count evaluations (draws), not
+    ratings: an absence reported by both the agency and the purchaser is one absence, and an
+    evaluation counts as late when any rater reported it late. The quality average is over
+    every scored rating. Incidents are those the regulator recorded."""
+
+    ratings: int = 0
+    evaluations: int = 0
+    on_time: int = 0
+    late: int = 0
+    absent: int = 0
+    left_early: int = 0
+    quality_count: int = 0
+    quality_sum: int = 0
+    outlier: int = 0
+    discipline: int = 0
+    disclosure: int = 0
+    other_flags: int = 0
+    complaints_upheld: int = 0
+    other_incidents: int = 0
+
+    @property
+    def quality_avg(self) -> Decimal | None:
+        """Average 评审质量 (two places, half up); None without a scored rating."""
+        if not self.quality_count:
+            return None
+        return (Decimal(self.quality_sum) / Decimal(self.quality_count)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def serious_flags(self) -> int:
+        return self.discipline + self.disclosure
+
+
+def record_summary(ratings: Iterable[RatingFact], incident_kinds: Iterable[str]) -> RecordSummary:
+    draws: dict[str, set[int]] = defaultdict(set)
+    n = q_count = q_sum = 0
+    for r in ratings:
+        n += 1
+        draws["all"].add(r.draw_id)
+        draws[r.attendance].add(r.draw_id)
+        if r.quality is not None:
+            q_count += 1
+            q_sum += r.quality
+        for f in r.flags:
+            draws["other_flags" if f == "other" else f].add(r.draw_id)
+    kinds = Counter(incident_kinds)
+    return RecordSummary(
+        ratings=n,
+        evaluations=len(draws["all"]),
+        on_time=len(draws["on_time"]),
+        late=len(draws["late"]),
+        absent=len(draws["absent"]),
+        left_early=len(draws["left_early"]),
+        quality_count=q_count,
+        quality_sum=q_sum,
+        outlier=len(draws["outlier"]),
+        discipline=len(draws["discipline"]),
+        disclosure=len(draws["disclosure"]),
+        other_flags=len(draws["other_flags"]),
+        complaints_upheld=kinds["complaint_upheld"],
+        other_incidents=sum(n for k, n in kinds.items() if k != "complaint_upheld"),
+    )
+
+
+@dataclass(frozen=True)
+class SuggestionPolicy:
+    """Thresholds (⚠ local practice, configured in POLICY_DEFAULTS / settings)."""
+
+    window_days: int = 365
+    absent_min: int = 2
+    late_min: int = 3
+    left_early_min: int = 2
+    serious_flags_min: int = 1
+    complaints_min: int = 1
+    quality_below: Decimal = Decimal("2.5")
+    quality_min_ratings: int = 3
+
+
+def suspension_suggestion(summary: RecordSummary, policy: SuggestionPolicy) -> list[str] | None:
+    """Reasons the regulator might suspend the expert (条例 62; 198号 29), or None. A
+    suggestion only: the regulator decides, through the expert status service."""
+    months = round(policy.window_days / 30.4)
+    period = f"近 {months} 个月" if months else f"近 {policy.window_days} 天"
+    out: list[str] = []
+    if policy.absent_min and summary.absent >= policy.absent_min:
+        out.append(f"{period}缺席评审 {summary.absent} 次（≥{policy.absent_min}）")
+    if policy.late_min and summary.late >= policy.late_min:
+        out.append(f"{period}迟到 {summary.late} 次（≥{policy.late_min}）")
+    if policy.left_early_min and summary.left_early >= policy.left_early_min:
+        out.append(f"{period}中途退出 {summary.left_early} 次（≥{policy.left_early_min}）")
+    if policy.serious_flags_min and summary.serious_flags >= policy.serious_flags_min:
+        out.append(
+            f"{period}被记录违反评审纪律或泄露评审情况 {summary.serious_flags} 次（198号 29）"
+        )
+    if policy.complaints_min and summary.complaints_upheld >= policy.complaints_min:
+        out.append(f"{period}涉及该专家的投诉成立 {summary.complaints_upheld} 件")
+    avg = summary.quality_avg
+    if (
+        avg is not None
+        and summary.quality_count >= policy.quality_min_ratings
+        and avg < policy.quality_below
+    ):
+        out.append(
+            f"{period}评审质量平均 {avg} 分（{summary.quality_count} 次评价，低于 "
+            f"{policy.quality_below} 分）"
+        )
+    return out or None
+
+
+def suggestion_reason_text(reasons: Sequence[str]) -> str:
+    """The status-change reason prefilled for the regulator."""
+    return ("根据专家履职记录暂停评审资格（条例 62；198号 29）：" + "；".join(reasons))[:500]

@@ -4,24 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import reduce
 from operator import or_
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from zhengcai.accounts.models import Region
 from zhengcai.core import clock
-from zhengcai.experts.constants import ExpertStatus, InvitationStatus, ShareStatus, policy
+from zhengcai.core.workdays import WorkCalendar
+from zhengcai.experts.constants import (
+    Attendance,
+    ExpertStatus,
+    IncidentKind,
+    InvitationStatus,
+    ShareStatus,
+    policy,
+)
 from zhengcai.experts.models import (
     DrawInvitation,
     DrawRequest,
     ExpertConflict,
+    ExpertIncident,
     ExpertProfile,
+    ExpertRating,
     ExpertSpecialty,
     ExpertUnavailability,
     PoolShare,
 )
-from zhengcai.experts.rules import Candidate, ConflictFact, DrawContext, code_prefixes
+from zhengcai.experts.rules import (
+    Candidate,
+    ConflictFact,
+    DrawContext,
+    RecordSummary,
+    SuggestionPolicy,
+    code_prefixes,
+    suggestion_reason_text,
+    suspension_suggestion,
+)
 
 
 def evaluation_date(draw: DrawRequest) -> dt.date:
@@ -151,3 +174,157 @@ def invitations_for_expert(profile: ExpertProfile) -> QuerySet[DrawInvitation]:
         .select_related("draw", "draw__agency")
         .order_by("-draw__evaluation_at", "-pk")
     )
+
+
+# --- performance records (198号 21; 条例 62) ---------------------------------------------------
+
+
+def suggestion_policy() -> SuggestionPolicy:
+    return SuggestionPolicy(
+        window_days=int(policy("RECORD_WINDOW_DAYS")),
+        absent_min=int(policy("SUGGEST_ABSENT_MIN")),
+        late_min=int(policy("SUGGEST_LATE_MIN")),
+        left_early_min=int(policy("SUGGEST_LEFT_EARLY_MIN")),
+        serious_flags_min=int(policy("SUGGEST_SERIOUS_FLAGS_MIN")),
+        complaints_min=int(policy("SUGGEST_COMPLAINTS_MIN")),
+        quality_below=Decimal(str(policy("SUGGEST_QUALITY_BELOW"))),
+        quality_min_ratings=int(policy("SUGGEST_QUALITY_MIN_RATINGS")),
+    )
+
+
+def record_since(pol: SuggestionPolicy) -> dt.datetime:
+    """Start of the record period: evaluations from this moment on count."""
+    start = clock.today() - dt.timedelta(days=pol.window_days)
+    return dt.datetime.combine(start, dt.time.min, tzinfo=clock.SHANGHAI)
+
+
+def rating_last_day(draw: DrawRequest, cal: WorkCalendar | None = None) -> dt.date:
+    """The last day a rating may be recorded: the Nth working day after the evaluation day."""
+    cal = cal or WorkCalendar.load()
+    return cal.add_working_days(evaluation_date(draw), int(policy("RATING_WINDOW_WORKDAYS")))
+
+
+def _draws(**condition: Any) -> Count:
+    """Evaluations (distinct draws) with a rating matching `condition`."""
+    return Count("draw", filter=Q(**condition), distinct=True)
+
+
+# Mirrors rules.record_summary (a test holds them equal).
+_RATING_AGGREGATES = {
+    "ratings": Count("pk"),
+    "evaluations": Count("draw", distinct=True),
+    "on_time": _draws(attendance=Attendance.ON_TIME),
+    "late": _draws(attendance=Attendance.LATE),
+    "absent": _draws(attendance=Attendance.ABSENT),
+    "left_early": _draws(attendance=Attendance.LEFT_EARLY),
+    "quality_count": Count("quality"),
+    "quality_sum": Coalesce(Sum("quality"), 0),
+    "outlier": _draws(flag_outlier=True),
+    "discipline": _draws(flag_discipline=True),
+    "disclosure": _draws(flag_disclosure=True),
+    "other_flags": _draws(flag_other=True),
+}
+_INCIDENT_AGGREGATES = {
+    "complaints_upheld": Count("pk", filter=Q(kind=IncidentKind.COMPLAINT_UPHELD)),
+    "other_incidents": Count("pk", filter=~Q(kind=IncidentKind.COMPLAINT_UPHELD)),
+}
+
+
+def summaries(
+    profile_ids: QuerySet[Any] | list[int], since: dt.datetime
+) -> dict[int, RecordSummary]:
+    """Record summaries of many experts in two grouped queries (evaluations, and incidents,
+    from `since`). Experts without any record are absent from the result."""
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        ExpertRating.objects.filter(expert_id__in=profile_ids, draw__evaluation_at__gte=since)
+        .values("expert_id")
+        .annotate(**_RATING_AGGREGATES)
+        .order_by()
+    ):
+        out[row.pop("expert_id")].update(row)
+    for row in (
+        ExpertIncident.objects.filter(expert_id__in=profile_ids, occurred_on__gte=since.date())
+        .values("expert_id")
+        .annotate(**_INCIDENT_AGGREGATES)
+        .order_by()
+    ):
+        out[row.pop("expert_id")].update(row)
+    return {pk: RecordSummary(**values) for pk, values in out.items()}
+
+
+@dataclass
+class ExpertRecord:
+    profile: ExpertProfile
+    since: dt.datetime
+    summary: RecordSummary
+    suggestion: list[str] | None
+    ratings: list[ExpertRating]
+    incidents: list[ExpertIncident]
+
+    @property
+    def suggestion_text(self) -> str:
+        return suggestion_reason_text(self.suggestion) if self.suggestion else ""
+
+
+def expert_record(profile: ExpertProfile, *, limit: int = 100) -> ExpertRecord:
+    """What the expert's record page shows: the summary over the policy period, the platform's
+    suggestion, and the latest ratings (with replies) and incidents."""
+    pol = suggestion_policy()
+    since = record_since(pol)
+    summary = summaries([profile.pk], since).get(profile.pk, RecordSummary())
+    ratings = list(
+        profile.ratings.select_related("draw", "rater_org").order_by("-draw__evaluation_at", "-pk")[
+            :limit
+        ]
+    )
+    incidents = list(profile.incidents.select_related("recorded_by")[:limit])
+    return ExpertRecord(
+        profile=profile,
+        since=since,
+        summary=summary,
+        suggestion=suspension_suggestion(summary, pol),
+        ratings=ratings,
+        incidents=incidents,
+    )
+
+
+@dataclass
+class Suggested:
+    profile: ExpertProfile
+    summary: RecordSummary
+    reasons: list[str]
+
+    @property
+    def reason_text(self) -> str:
+        return suggestion_reason_text(self.reasons)
+
+
+def suggested_experts(scope: QuerySet[ExpertProfile], *, limit: int = 500) -> list[Suggested]:
+    """Active experts in `scope` (the regulator's region, via access.profiles_visible) whose
+    record triggers a suspension suggestion. Three queries whatever the size of the scope."""
+    pol = suggestion_policy()
+    active = scope.filter(status=ExpertStatus.ACTIVE)
+    found: dict[int, tuple[RecordSummary, list[str]]] = {}
+    for pk, summary in summaries(active.values("pk"), record_since(pol)).items():
+        reasons = suspension_suggestion(summary, pol)
+        if reasons:
+            found[pk] = (summary, reasons)
+    profiles = active.filter(pk__in=list(found)).order_by("pk")[:limit]
+    return [Suggested(p, *found[p.pk]) for p in profiles]
+
+
+def ratings_for_draw(draw: DrawRequest) -> QuerySet[ExpertRating]:
+    return draw.ratings.select_related("expert__user", "rater_org", "created_by").order_by(
+        "expert_id", "side"
+    )
+
+
+def confirmed_experts(draw: DrawRequest) -> list[ExpertProfile]:
+    """The experts who confirmed and sat for the draw (the ones that can be rated)."""
+    return [
+        inv.expert
+        for inv in draw.invitations.filter(status=InvitationStatus.CONFIRMED)
+        .select_related("expert__user")
+        .order_by("position")
+    ]

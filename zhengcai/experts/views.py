@@ -14,16 +14,22 @@ from django.views.decorators.http import require_POST
 from zhengcai.accounts.access import require_role
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import User
-from zhengcai.core.errors import DomainError
+from zhengcai.core import clock
+from zhengcai.core.errors import DomainError, NotFound
 from zhengcai.experts import access, imports, selectors, services
+from zhengcai.experts.constants import ExpertStatus
 from zhengcai.experts.forms import (
     ConflictForm,
     DrawForm,
     ExpertFilterForm,
     ImportForm,
+    IncidentForm,
+    RatingForm,
+    ReplyForm,
     StatusForm,
     UnavailabilityForm,
 )
+from zhengcai.experts.models import ExpertProfile
 
 
 def _me(request: HttpRequest) -> User:
@@ -52,7 +58,19 @@ def me(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         op = request.POST.get("op")
         try:
-            if op == "unavailable":
+            if op == "reply":
+                reply_form = ReplyForm(request.POST)
+                if reply_form.is_valid():
+                    rating = access.access_own_rating(
+                        user=user, pk=reply_form.cleaned_data["rating"]
+                    )
+                    services.rating_reply(
+                        actor=user, rating=rating, text=reply_form.cleaned_data["text"]
+                    )
+                    messages.success(request, "您的说明已记录")
+                    return redirect("experts:me")
+                messages.error(request, "请填写说明内容")
+            elif op == "unavailable":
                 unavailable_form = UnavailabilityForm(request.POST, prefix="u")
                 if unavailable_form.is_valid():
                     services.unavailability_add(
@@ -81,6 +99,7 @@ def me(request: HttpRequest) -> HttpResponse:
         {
             "profile": profile,
             "invitations": selectors.invitations_for_expert(profile)[:50],
+            "ratings": access.own_ratings(user).order_by("-created_at", "-pk")[:50],
             "unavailable_form": unavailable_form,
             "conflict_form": conflict_form,
         },
@@ -147,12 +166,31 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     can_manage = access.can_manage_profile(user, profile)
-    form = StatusForm(request.POST or None) if can_manage else None
+    op = request.POST.get("op") if request.method == "POST" else None
+    form: StatusForm | None = None
+    incident_form: IncidentForm | None = None
+    if can_manage:
+        form = StatusForm(request.POST if request.method == "POST" and op != "incident" else None)
+        incident_form = IncidentForm(request.POST if op == "incident" else None, prefix="i")
     status = 200
     if request.method == "POST":
-        if form is None:
+        if form is None or incident_form is None:
             return _error(request, DomainError("您无权管理该专家", status=403))
-        if form.is_valid():
+        if op == "incident":
+            if incident_form.is_valid():
+                try:
+                    services.incident_record(
+                        actor=user, profile=profile, **incident_form.cleaned_data
+                    )
+                except DomainError as exc:
+                    incident_form.add_error(None, exc.message)
+                    status = exc.status
+                else:
+                    messages.success(request, "不良行为已记录")
+                    return redirect("experts:detail", pk=pk)
+            else:
+                status = 400
+        elif form.is_valid():
             try:
                 services.expert_set_status(actor=user, profile=profile, **form.cleaned_data)
             except DomainError as exc:
@@ -163,16 +201,40 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("experts:detail", pk=pk)
         else:
             status = 400
+    record = selectors.expert_record(profile)
     return render(
         request,
         "experts/detail.html",
         {
             "profile": profile,
             "form": form,
+            "incident_form": incident_form,
+            "record": record,
+            "can_suspend": can_manage
+            and profile.status == ExpertStatus.ACTIVE
+            and bool(record.suggestion),
             "history": profile.status_history.select_related("actor")[:50],
             "conflicts": profile.conflicts.select_related("organization"),
         },
         status=status,
+    )
+
+
+@login_required
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    """建议处理的专家: active experts of the regulator's region whose record triggers a
+    suspension suggestion (条例 62; 198号 29). The regulator decides on the expert's page."""
+    try:
+        user = require_role(_me(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(
+        request,
+        "experts/suggestions.html",
+        {
+            "items": selectors.suggested_experts(access.profiles_visible(user)),
+            "policy": selectors.suggestion_policy(),
+        },
     )
 
 
@@ -257,6 +319,33 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = user.role == Role.ADMIN or (
         user.role == Role.AGENCY and user.acting_organization == draw.agency
     )
+    side = access.rating_side(user, draw)
+    rating_form = RatingForm(request.POST if request.POST.get("op") == "rate" else None)
+    if request.method == "POST" and request.POST.get("op") == "rate":
+        if side is None:
+            return _error(request, DomainError("只有该项目的采购人或代理机构可以评价", status=403))
+        if not rating_form.is_valid():
+            messages.error(request, "评价内容不完整")
+            return redirect("experts:draw", pk=pk)
+        data = rating_form.cleaned_data
+        try:
+            expert = ExpertProfile.objects.filter(pk=data["expert"], invitations__draw=draw).first()
+            if expert is None:
+                raise NotFound("该专家不在本次抽取名单中")
+            services.rating_create(
+                actor=user,
+                draw=draw,
+                expert=expert,
+                attendance=data["attendance"],
+                quality=data["quality"],
+                flags=data["flags"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "专家履职情况已记录")
+        return redirect("experts:draw", pk=pk)
     if request.method == "POST":
         if not can_manage:
             return _error(request, DomainError("只有申请抽取的代理机构可以操作", status=403))
@@ -272,6 +361,14 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("experts:draw", pk=pk)
     draw.refresh_from_db()
     verify = services.draw_verify(draw) if draw.revealed_seed else None
+    names_visible = access.draw_names_visible(user, draw)
+    ratings = list(selectors.ratings_for_draw(draw)) if names_visible else []
+    last_day = selectors.rating_last_day(draw)
+    to_rate = []
+    if side is not None and names_visible and clock.today() <= last_day:
+        org = user.acting_organization
+        mine = {r.expert_id for r in ratings if org is not None and r.rater_org_id == org.pk}
+        to_rate = [e for e in selectors.confirmed_experts(draw) if e.pk not in mine]
     return render(
         request,
         "experts/draw_detail.html",
@@ -279,8 +376,13 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draw": draw,
             "rounds": draw.rounds.order_by("number"),
             "invitations": draw.invitations.select_related("expert__user").order_by("position"),
-            "names_visible": access.draw_names_visible(user, draw),
+            "names_visible": names_visible,
             "can_manage": can_manage,
             "verify": verify,
+            "rating_side": side,
+            "ratings": ratings,
+            "to_rate": to_rate,
+            "rating_form": RatingForm(),
+            "rating_last_day": last_day,
         },
     )
