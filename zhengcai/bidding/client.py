@@ -81,6 +81,7 @@ class Signer:
             from gmssl import sm2
 
             signer = sm2.CryptSM2(private_key=self.private_key, public_key=self.public_key)
+            signer.public_key = self.public_key  # gmssl's lstrip("04") would corrupt x‖y keys
             k = secrets.token_hex(32)
             return str(signer.sign_with_sm3(message, k))
         key = serialization.load_pem_private_key(self.private_key.encode(), password=None)

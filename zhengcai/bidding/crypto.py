@@ -115,6 +115,9 @@ def verify_signature(algo: str, public_key: str, message: bytes, signature_hex: 
         if len(sig) != 64:
             return False
         verifier = sm2.CryptSM2(private_key=None, public_key=public_key)
+        # gmssl strips a leading "04" with str.lstrip("04"), which eats every leading 0 and 4
+        # of an x‖y key that happens to start with "04" (1 key in 256): set it back.
+        verifier.public_key = public_key
         try:
             return bool(verifier.verify_with_sm3(sig.hex(), message))
         except Exception:  # gmssl raises on points off the curve

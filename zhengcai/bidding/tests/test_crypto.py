@@ -118,3 +118,13 @@ def test_cli_keygen_and_sign(tmp_path, capsys) -> None:  # type: ignore[no-untyp
     assert crypto.verify_signature(
         algo, pub, crypto.signing_message("w", "x.pdf", line["digest"]), line["signature"]
     )
+
+
+def test_sm2_key_starting_with_04_verifies() -> None:
+    """gmssl strips a leading "04" with lstrip("04"); an x‖y key that starts with 04 (1 in 256)
+    must still sign and verify."""
+    signer = client.generate("sm2")
+    while not signer.public_key.startswith("04"):
+        signer = client.generate("sm2")
+    message = crypto.signing_message("w", "a.pdf", "00" * 32)
+    assert crypto.verify_signature("sm2", signer.public_key, message, signer.sign(message))

@@ -16,6 +16,7 @@ from zhengcai.bidding.tests.factories import DEADLINE, World, project, register,
 from zhengcai.core import clock
 
 PRICE = "765432.10"
+SHOWN = "765,432.10"  # as the pages print amounts (yuan filter)
 
 
 def page(w: World, who: str) -> Client:
@@ -52,13 +53,14 @@ def test_pages_before_and_after_deadline(w: World, demo_on: None) -> None:
     bid = Bid.objects.get(participation=part, status=c.BidStatus.SUBMITTED)
     assert bid.evidence.fingerprint == "fp-web"
     html = s1.get(f"/bidding/projects/{p.pk}/").content.decode()
-    assert bid.receipt.receipt_id in html and PRICE not in html
+    assert bid.receipt.receipt_id in html and PRICE not in html and SHOWN not in html
     receipt = json.loads(s1.get(f"/bidding/receipts/{bid.pk}/").content)
     assert receipt["receipt"]["receipt_id"] == bid.receipt.receipt_id
     for who in ("s2", "agc_hz", "pur_hz", "supv_hz", "reg_hz", "admin"):
         cl = page(w, who)
-        assert PRICE not in cl.get(f"/bidding/projects/{p.pk}/").content.decode()
-        assert PRICE not in cl.get(f"/bidding/projects/{p.pk}/opening/live/").content.decode()
+        for url in (f"/bidding/projects/{p.pk}/", f"/bidding/projects/{p.pk}/opening/live/"):
+            body = cl.get(url).content.decode()
+            assert PRICE not in body and SHOWN not in body
         assert cl.get(f"/bidding/projects/{p.pk}/evidence/").status_code in {403, 404}
         assert cl.get(f"/bidding/receipts/{bid.pk}/").status_code == 404
     agency = page(w, "agc_hz")
@@ -83,7 +85,7 @@ def test_pages_before_and_after_deadline(w: World, demo_on: None) -> None:
     opening.refresh_from_db()
     assert opening.status == c.OpeningStatus.SIGNED
     live = page(w, "supv_hz").get(f"/bidding/projects/{p.pk}/opening/live/").content.decode()
-    assert PRICE in live and "微型企业" in live and opening.record_digest in live
+    assert SHOWN in live and "微型企业" in live and opening.record_digest in live
     assert page(w, "supv_hz").get(f"/bidding/projects/{p.pk}/evidence/").status_code == 200
     assert page(w, "supv_nb").get(f"/bidding/projects/{p.pk}/").status_code == 404
     assert page(w, "agc_hz").get(f"/bidding/projects/{p.pk}/evidence/").status_code == 403
