@@ -314,3 +314,10 @@ def test_too_few_suppliers(w: PlansWorld, cfg: methods.MethodConfig) -> None:
     assert not Bid.objects.filter(window__project=p, total_price__isnull=False).exists()
     p.refresh_from_db()
     assert p.status == ProjectStatus.FAILED
+    # The statutory close: a 终止公告 with the reason, on the public portal.
+    done = tenders.project_terminate(
+        actor=agency, project=p, reason=f"有效供应商不足{_minimum(cfg)}家，采购终止"
+    )
+    assert done.status == ProjectStatus.TERMINATED
+    # Every terminated procurement announces it (87号令 29; 74号令 37; rules.md §7).
+    assert Notice.objects.filter(project=p, kind=NoticeKind.TERMINATION).exists()

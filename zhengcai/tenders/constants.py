@@ -64,7 +64,8 @@ PROJECT_TRANSITIONS: dict[str, set[str]] = {
         ProjectStatus.TERMINATED,
     },
     ProjectStatus.AWARDED: set(),
-    ProjectStatus.FAILED: set(),
+    # A failed procurement is closed with a 终止公告 (87号令 29; 74号令 37), then procured anew.
+    ProjectStatus.FAILED: {ProjectStatus.TERMINATED},
     ProjectStatus.TERMINATED: set(),
 }
 PROJECT_EDITABLE_STATUSES = {ProjectStatus.DRAFT, ProjectStatus.DOCUMENTS_READY}
