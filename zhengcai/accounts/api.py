@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -13,18 +12,13 @@ from zhengcai.accounts import access, selectors, services
 from zhengcai.accounts.auth import api_auth
 from zhengcai.accounts.constants import OrgKind, OrgStatus, Role
 from zhengcai.accounts.models import Organization, Region, User
-from zhengcai.core.errors import InvalidInput, PermissionDenied, PreconditionRequired
+from zhengcai.core.errors import InvalidInput, PermissionDenied
+from zhengcai.core.http import etag, if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 
 router = Router(auth=api_auth(), tags=["accounts"])
 
 MAX_PAGE = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -182,20 +176,6 @@ def _user_out(u: User) -> UserOut:
     )
 
 
-def _etag(org: Organization) -> str:
-    return f'"org-{org.pk}-v{org.version}"'
-
-
-def _if_match_version(request: HttpRequest, org: Organization) -> int:
-    header = request.headers.get("If-Match")
-    if not header:
-        raise PreconditionRequired()
-    m = re.fullmatch(rf'(?:W/)?"org-{org.pk}-v(\d+)"', header.strip())
-    if m is None:
-        raise InvalidInput("If-Match 格式不正确，应为读取时得到的 ETag", code="if_match_invalid")
-    return int(m.group(1))
-
-
 # --- auth ---------------------------------------------------------------------------------
 
 
@@ -219,20 +199,20 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
     "/auth/tokens", response={200: list[TokenOut], API_ERRORS: ErrorOut}, summary="我的 API 令牌"
 )
 def token_list(request: HttpRequest) -> list[TokenOut]:
-    return [TokenOut.from_orm(t) for t in _user(request).api_tokens.all()]
+    return [TokenOut.from_orm(t) for t in request_user(request).api_tokens.all()]
 
 
 @router.delete(
     "/auth/tokens/{token_id}", response={200: TokenOut, API_ERRORS: ErrorOut}, summary="吊销令牌"
 )
 def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
-    token = access.access_api_token(user=_user(request), pk=token_id)
-    return TokenOut.from_orm(services.api_token_revoke(actor=_user(request), token=token))
+    token = access.access_api_token(user=request_user(request), pk=token_id)
+    return TokenOut.from_orm(services.api_token_revoke(actor=request_user(request), token=token))
 
 
 @router.get("/me", response={200: UserOut, API_ERRORS: ErrorOut}, summary="当前用户")
 def me(request: HttpRequest) -> UserOut:
-    return _user_out(_user(request))
+    return _user_out(request_user(request))
 
 
 # --- regions & organizations -------------------------------------------------------------
@@ -268,7 +248,7 @@ class OrgFilter(Schema):
 )
 def organization_list(request: HttpRequest, filters: Query[OrgFilter]) -> OrgPage:
     qs = selectors.organization_list(
-        user=_user(request), kind=filters.kind, region_code=filters.region, q=filters.q
+        user=request_user(request), kind=filters.kind, region_code=filters.region, q=filters.q
     )
     items = qs[filters.offset : filters.offset + filters.limit]
     return OrgPage(count=qs.count(), items=[_org_out(o) for o in items])
@@ -280,8 +260,8 @@ def organization_list(request: HttpRequest, filters: Query[OrgFilter]) -> OrgPag
     summary="单位详情（响应带 ETag）",
 )
 def organization_get(request: HttpRequest, response: HttpResponse, org_id: int) -> OrgOut:
-    org = access.access_organization(user=_user(request), pk=org_id)
-    response["ETag"] = _etag(org)
+    org = access.access_organization(user=request_user(request), pk=org_id)
+    response["ETag"] = etag("org", org)
     return _org_out(org)
 
 
@@ -293,7 +273,7 @@ def organization_get(request: HttpRequest, response: HttpResponse, org_id: int) 
 def organization_create(
     request: HttpRequest, response: HttpResponse, payload: OrgIn
 ) -> Status[OrgOut]:
-    user = access.require_role(_user(request), Role.REGULATOR, Role.ADMIN)
+    user = access.require_role(request_user(request), Role.REGULATOR, Role.ADMIN)
     region = Region.objects.filter(code=payload.region_code).first()
     if region is None:
         raise InvalidInput("区划代码不存在", code="region_unknown", detail={"field": "region_code"})
@@ -308,7 +288,7 @@ def organization_create(
         address=payload.address,
         is_sme=payload.is_sme,
     )
-    response["ETag"] = _etag(org)
+    response["ETag"] = etag("org", org)
     return Status(201, _org_out(org))
 
 
@@ -320,16 +300,16 @@ def organization_create(
 def organization_update(
     request: HttpRequest, response: HttpResponse, org_id: int, payload: OrgPatch
 ) -> OrgOut:
-    user = _user(request)
+    user = request_user(request)
     org = access.access_organization(user=user, pk=org_id, action="manage")
-    version = _if_match_version(request, org)
+    version = if_match_version(request, "org", org.pk)
     changes = payload.dict(exclude_unset=True)
     if any(v is None for v in changes.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
     org = services.organization_update(
         actor=user, org=org, expected_version=version, changes=changes
     )
-    response["ETag"] = _etag(org)
+    response["ETag"] = etag("org", org)
     return _org_out(org)
 
 
@@ -339,7 +319,7 @@ def organization_update(
     summary="暂停 / 恢复 / 注销单位（监管人员、平台管理员）",
 )
 def organization_status(request: HttpRequest, org_id: int, payload: OrgStatusIn) -> OrgOut:
-    user = access.require_role(_user(request), Role.REGULATOR, Role.ADMIN)
+    user = access.require_role(request_user(request), Role.REGULATOR, Role.ADMIN)
     org = access.access_organization(user=user, pk=org_id, action="manage")
     return _org_out(
         services.organization_transition(
@@ -354,8 +334,10 @@ def organization_status(request: HttpRequest, org_id: int, payload: OrgStatusIn)
     summary="单位用户",
 )
 def organization_users(request: HttpRequest, org_id: int) -> list[UserOut]:
-    org = access.access_organization(user=_user(request), pk=org_id)
-    visible = access.users_visible(_user(request)).filter(organization=org).order_by("username")
+    org = access.access_organization(user=request_user(request), pk=org_id)
+    visible = (
+        access.users_visible(request_user(request)).filter(organization=org).order_by("username")
+    )
     return [_user_out(u) for u in visible]
 
 
@@ -365,7 +347,7 @@ def organization_users(request: HttpRequest, org_id: int) -> list[UserOut]:
     summary="新增本单位用户（单位管理员）",
 )
 def organization_user_create(request: HttpRequest, org_id: int, payload: UserIn) -> Status[UserOut]:
-    user = _user(request)
+    user = request_user(request)
     org = access.access_organization(user=user, pk=org_id)
     if not (user.role == Role.ADMIN or (user.is_org_admin and user.organization_id == org.pk)):
         raise PermissionDenied("只有单位管理员可以新增本单位用户")
@@ -387,8 +369,8 @@ def organization_user_create(request: HttpRequest, org_id: int, payload: UserIn)
     summary="解除登录锁定（单位管理员、平台管理员）",
 )
 def user_unlock(request: HttpRequest, user_id: int) -> UserOut:
-    target = access.access_user(user=_user(request), pk=user_id, action="manage")
-    return _user_out(services.account_unlock(actor=_user(request), user=target))
+    target = access.access_user(user=request_user(request), pk=user_id, action="manage")
+    return _user_out(services.account_unlock(actor=request_user(request), user=target))
 
 
 # --- audit trail --------------------------------------------------------------------------
@@ -408,7 +390,7 @@ class AuditFilter(Schema):
     summary="审计记录（按角色范围，新到旧）",
 )
 def audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> AuditPage:
-    qs = access.audit_entries_visible(_user(request)).order_by("-seq")
+    qs = access.audit_entries_visible(request_user(request)).order_by("-seq")
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.object_type:

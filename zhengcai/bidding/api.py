@@ -14,20 +14,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from zhengcai.accounts.auth import api_auth
-from zhengcai.accounts.models import User
 from zhengcai.bidding import access, crypto, selectors, services
 from zhengcai.bidding import constants as c
 from zhengcai.bidding.models import Opening
 from zhengcai.core.errors import InvalidInput, NotFound, PermissionDenied
+from zhengcai.core.http import request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 
 router = Router(auth=api_auth(), tags=["bidding"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -135,7 +129,9 @@ def platform_key(request: HttpRequest) -> dict[str, str]:
 
 @router.post("/keys", response={201: KeyOut, API_ERRORS: ErrorOut})
 def key_register(request: HttpRequest, body: KeyIn) -> Any:
-    key = services.key_register(actor=_user(request), public_key=body.public_key, label=body.label)
+    key = services.key_register(
+        actor=request_user(request), public_key=body.public_key, label=body.label
+    )
     return Status(201, key)
 
 
@@ -143,8 +139,8 @@ def key_register(request: HttpRequest, body: KeyIn) -> Any:
     "/lots/{lot_id}/participations", response={201: ParticipationOut, API_ERRORS: ErrorOut}
 )
 def participation_register(request: HttpRequest, lot_id: int) -> Any:
-    lot = access.access_lot_for_supplier(user=_user(request), pk=lot_id)
-    part = services.participation_register(actor=_user(request), lot=lot)
+    lot = access.access_lot_for_supplier(user=request_user(request), pk=lot_id)
+    part = services.participation_register(actor=request_user(request), lot=lot)
     return Status(201, _part_out(part))
 
 
@@ -163,14 +159,14 @@ def _part_out(part: Any) -> dict[str, Any]:
 
 @router.get("/participations/{pk}", response={200: ParticipationOut, API_ERRORS: ErrorOut})
 def participation_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _part_out(access.access_participation(user=_user(request), pk=pk))
+    return _part_out(access.access_participation(user=request_user(request), pk=pk))
 
 
 @router.post("/participations/{pk}/bond", response={200: BondOut, API_ERRORS: ErrorOut})
 def bond_record(request: HttpRequest, pk: int, body: BondIn) -> Any:
-    part = access.access_participation(user=_user(request), pk=pk)
+    part = access.access_participation(user=request_user(request), pk=pk)
     return services.bond_record(
-        actor=_user(request),
+        actor=request_user(request),
         participation=part,
         amount=body.amount,
         form=body.form,
@@ -188,7 +184,7 @@ def bid_submit(request: HttpRequest, pk: int, window_id: int, body: BidIn) -> An
     """Submit a sealed envelope (body from `zhengcai.bidding.client.bid_payload`). 409
     `deadline_passed` at or after the deadline; 422 `bad_signature` if a signature does not
     cover its document's digest. Send an `Idempotency-Key` to retry safely."""
-    user = _user(request)
+    user = request_user(request)
     part = access.access_participation(user=user, pk=pk)
     window = access.access_window(user=user, pk=window_id)
     if window.project_id != part.project_id:
@@ -230,63 +226,66 @@ def _receipt_out(bid: Any) -> dict[str, Any]:
 @router.get("/bids/{pk}", response={200: ReceiptOut, API_ERRORS: ErrorOut})
 def bid_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The supplier's own bid: status and signed receipt (never its plaintext)."""
-    return _receipt_out(access.access_bid(user=_user(request), pk=pk))
+    return _receipt_out(access.access_bid(user=request_user(request), pk=pk))
 
 
 @router.post("/bids/{pk}/withdraw", response={200: ReceiptOut, API_ERRORS: ErrorOut})
 def bid_withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
-    bid = access.access_bid(user=_user(request), pk=pk)
-    return _receipt_out(services.bid_withdraw(actor=_user(request), bid=bid))
+    bid = access.access_bid(user=request_user(request), pk=pk)
+    return _receipt_out(services.bid_withdraw(actor=request_user(request), bid=bid))
 
 
 @router.post("/windows/{pk}/opening", response={201: OpeningOut, API_ERRORS: ErrorOut})
 def opening_start(request: HttpRequest, pk: int) -> Any:
     """开标 (agency of the project, from the deadline on). `outcome` tells the project what
     follows: opened / terminate / needs_method_change."""
-    window = access.access_window(user=_user(request), pk=pk, action="open")
-    return Status(201, services.opening_start(actor=_user(request), window=window).opening)
+    window = access.access_window(user=request_user(request), pk=pk, action="open")
+    return Status(201, services.opening_start(actor=request_user(request), window=window).opening)
 
 
 @router.get("/windows/{pk}/opening", response={200: OpeningOut, API_ERRORS: ErrorOut})
 def opening_get(request: HttpRequest, pk: int) -> Any:
-    window = access.access_window(user=_user(request), pk=pk)
+    window = access.access_window(user=request_user(request), pk=pk)
     opening = Opening.objects.filter(window=window).first()
     if opening is None:
         raise NotFound("尚未开标")
-    access.access_opening(user=_user(request), pk=opening.pk)
+    access.access_opening(user=request_user(request), pk=opening.pk)
     return opening
 
 
 @router.post("/openings/{pk}/objections", response={201: dict, API_ERRORS: ErrorOut})
 def objection_raise(request: HttpRequest, pk: int, body: TextIn) -> Any:
-    opening, _ = access.access_opening(user=_user(request), pk=pk)
-    obj = services.objection_raise(actor=_user(request), opening=opening, text=body.text)
+    opening, _ = access.access_opening(user=request_user(request), pk=pk)
+    obj = services.objection_raise(actor=request_user(request), opening=opening, text=body.text)
     return Status(201, {"id": obj.pk})
 
 
 @router.post("/objections/{pk}/answer", response={200: dict, API_ERRORS: ErrorOut})
 def objection_answer(request: HttpRequest, pk: int, body: TextIn) -> Any:
-    obj = access.access_objection(user=_user(request), pk=pk)
-    services.objection_answer(actor=_user(request), objection=obj, answer=body.text)
+    obj = access.access_objection(user=request_user(request), pk=pk)
+    services.objection_answer(actor=request_user(request), objection=obj, answer=body.text)
     return {"id": obj.pk}
 
 
 @router.post("/openings/{pk}/sign", response={200: OpeningOut, API_ERRORS: ErrorOut})
 def opening_sign(request: HttpRequest, pk: int) -> Any:
-    opening, role = access.access_opening(user=_user(request), pk=pk)
+    opening, role = access.access_opening(user=request_user(request), pk=pk)
     if role != "agency":
         raise PermissionDenied("只有代理机构可以确认开标记录")
-    return services.opening_sign(actor=_user(request), opening=opening)
+    return services.opening_sign(actor=request_user(request), opening=opening)
 
 
 @router.post("/projects/{pk}/rounds", response={201: RoundOut, API_ERRORS: ErrorOut})
 def round_create(request: HttpRequest, pk: int, body: RoundIn) -> Any:
-    project, _ = access.access_project(user=_user(request), pk=pk)
+    project, _ = access.access_project(user=request_user(request), pk=pk)
     lot = project.lots.filter(pk=body.lot_id).first()
     if lot is None:
         raise NotFound("采购包不存在")
     rnd = services.round_create(
-        actor=_user(request), lot=lot, changes=body.changes, final_deadline=body.final_deadline
+        actor=request_user(request),
+        lot=lot,
+        changes=body.changes,
+        final_deadline=body.final_deadline,
     )
     return Status(201, rnd)
 
@@ -295,5 +294,5 @@ def round_create(request: HttpRequest, pk: int, body: RoundIn) -> Any:
 def evidence_pairs(request: HttpRequest, pk: int) -> Any:
     """Pairs of bids sharing IP / fingerprint / file digest / author / bond account
     (87号令 37). Supervisors, regulators and admins; after the opening."""
-    project = access.access_evidence(user=_user(request), pk=pk)
+    project = access.access_evidence(user=request_user(request), pk=pk)
     return selectors.evidence_pairs(project)

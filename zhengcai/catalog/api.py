@@ -5,7 +5,6 @@ row's region or a platform administrator, and `If-Match` with the ETag last read
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Literal
 from urllib.parse import quote
@@ -17,7 +16,7 @@ from pydantic import Field
 
 from zhengcai.accounts import access as accounts_access
 from zhengcai.accounts.auth import api_auth
-from zhengcai.accounts.models import Region, User
+from zhengcai.accounts.models import Region
 from zhengcai.catalog import access, excel, selectors, services
 from zhengcai.catalog.constants import Category, CentralizedScope, QuantityBasis, ThresholdKind
 from zhengcai.catalog.models import (
@@ -27,7 +26,8 @@ from zhengcai.catalog.models import (
     Threshold,
 )
 from zhengcai.core import clock
-from zhengcai.core.errors import InvalidInput, NotFound, PermissionDenied, PreconditionRequired
+from zhengcai.core.errors import InvalidInput, NotFound, PermissionDenied
+from zhengcai.core.http import if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 
 router = Router(auth=api_auth(), tags=["catalog"])
@@ -35,12 +35,6 @@ router = Router(auth=api_auth(), tags=["catalog"])
 MAX_PAGE = 500
 MAX_UPLOAD = 5 * 1024 * 1024
 Kind = Literal["items", "thresholds", "centralized", "standards"]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _region(code: str) -> Region:
@@ -55,16 +49,6 @@ def _item(code: str) -> CatalogItem:
     if item is None:
         raise InvalidInput("品目编码不存在", code="item_unknown", detail={"field": "item"})
     return item
-
-
-def _if_match(request: HttpRequest, prefix: str, pk: int | str) -> int:
-    header = request.headers.get("If-Match")
-    if not header:
-        raise PreconditionRequired()
-    m = re.fullmatch(rf'(?:W/)?"{prefix}-{re.escape(str(pk))}-v(\d+)"', header.strip())
-    if m is None:
-        raise InvalidInput("If-Match 格式不正确，应为读取时得到的 ETag", code="if_match_invalid")
-    return int(m.group(1))
 
 
 def _no_nulls(changes: dict[str, object], nullable: tuple[str, ...] = ()) -> None:
@@ -167,7 +151,7 @@ def item_get(request: HttpRequest, response: HttpResponse, code: str) -> ItemOut
     "/items", response={201: ItemOut, API_ERRORS: ErrorOut}, summary="新增品目（平台管理员）"
 )
 def item_create(request: HttpRequest, response: HttpResponse, payload: ItemIn) -> Status[ItemOut]:
-    user = access.require_item_editor(_user(request))
+    user = access.require_item_editor(request_user(request))
     item = services.item_create(actor=user, code=payload.code, name=payload.name, note=payload.note)
     response["ETag"] = _item_etag(item)
     return Status(201, _item_out(item))
@@ -181,9 +165,9 @@ def item_create(request: HttpRequest, response: HttpResponse, payload: ItemIn) -
 def item_update(
     request: HttpRequest, response: HttpResponse, code: str, payload: ItemPatch
 ) -> ItemOut:
-    user = _user(request)
+    user = request_user(request)
     item = access.access_item(user=user, code=code, action="manage")
-    version = _if_match(request, "item", item.code)
+    version = if_match_version(request, "item", item.code)
     changes = payload.dict(exclude_unset=True)
     _no_nulls(changes)
     item = services.item_update(actor=user, item=item, expected_version=version, changes=changes)
@@ -197,9 +181,9 @@ def item_update(
     summary="停用（连同下级）/ 启用品目（平台管理员，须带 If-Match）",
 )
 def item_set_active(request: HttpRequest, code: str, payload: ItemActiveIn) -> ItemPage:
-    user = _user(request)
+    user = request_user(request)
     item = access.access_item(user=user, code=code, action="manage")
-    version = _if_match(request, "item", item.code)
+    version = if_match_version(request, "item", item.code)
     changed = services.item_set_active(
         actor=user, item=item, active=payload.active, expected_version=version
     )
@@ -318,7 +302,9 @@ class LookupOut(Schema):
 )
 def threshold_lookup(request: HttpRequest, filters: Query[LookupFilter]) -> LookupOut:
     if filters.organization is not None:
-        org = accounts_access.access_organization(user=_user(request), pk=filters.organization)
+        org = accounts_access.access_organization(
+            user=request_user(request), pk=filters.organization
+        )
         region, level = org.region, org.region.level
     elif filters.region:
         region = _region(filters.region)
@@ -357,7 +343,7 @@ def threshold_get(request: HttpRequest, response: HttpResponse, threshold_id: in
 def threshold_create(
     request: HttpRequest, response: HttpResponse, payload: ThresholdIn
 ) -> Status[ThresholdOut]:
-    user = _user(request)
+    user = request_user(request)
     row = services.threshold_set(
         actor=user,
         region=_region(payload.region_code),
@@ -381,9 +367,9 @@ def threshold_create(
 def threshold_update(
     request: HttpRequest, response: HttpResponse, threshold_id: int, payload: ThresholdPatch
 ) -> ThresholdOut:
-    user = _user(request)
+    user = request_user(request)
     row = access.access_threshold(user=user, pk=threshold_id, action="manage")
-    version = _if_match(request, "thr", row.pk)
+    version = if_match_version(request, "thr", row.pk)
     changes = payload.dict(exclude_unset=True)
     _no_nulls(changes, nullable=("effective_to",))
     row = services.threshold_update(
@@ -500,7 +486,7 @@ def centralized_lookup(request: HttpRequest, region: str, year: int, item: str) 
 )
 def centralized_copy_year(request: HttpRequest, payload: CopyYearIn) -> Status[EntryPage]:
     created = services.centralized_copy_year(
-        actor=_user(request),
+        actor=request_user(request),
         region=_region(payload.region_code),
         from_year=payload.from_year,
         to_year=payload.to_year,
@@ -529,7 +515,7 @@ def centralized_create(
     request: HttpRequest, response: HttpResponse, payload: EntryIn
 ) -> Status[EntryOut]:
     row = services.centralized_entry_create(
-        actor=_user(request),
+        actor=request_user(request),
         region=_region(payload.region_code),
         year=payload.year,
         item=_item(payload.item_code),
@@ -549,9 +535,9 @@ def centralized_create(
 def centralized_update(
     request: HttpRequest, response: HttpResponse, entry_id: int, payload: EntryPatch
 ) -> EntryOut:
-    user = _user(request)
+    user = request_user(request)
     row = access.access_centralized_entry(user=user, pk=entry_id, action="manage")
-    version = _if_match(request, "cce", row.pk)
+    version = if_match_version(request, "cce", row.pk)
     changes = payload.dict(exclude_unset=True)
     _no_nulls(changes, nullable=("min_amount",))
     row = services.centralized_entry_update(
@@ -567,9 +553,9 @@ def centralized_update(
     summary="从目录移除品目（须带 If-Match）",
 )
 def centralized_delete(request: HttpRequest, entry_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     row = access.access_centralized_entry(user=user, pk=entry_id, action="manage")
-    version = _if_match(request, "cce", row.pk)
+    version = if_match_version(request, "cce", row.pk)
     services.centralized_entry_delete(actor=user, entry=row, expected_version=version)
     return Status(204, None)
 
@@ -683,7 +669,7 @@ def standard_create(
     request: HttpRequest, response: HttpResponse, payload: StandardIn
 ) -> Status[StandardOut]:
     row = services.config_standard_set(
-        actor=_user(request),
+        actor=request_user(request),
         region=_region(payload.region_code),
         item=_item(payload.item_code),
         max_unit_price=payload.max_unit_price,
@@ -706,9 +692,9 @@ def standard_create(
 def standard_update(
     request: HttpRequest, response: HttpResponse, standard_id: int, payload: StandardPatch
 ) -> StandardOut:
-    user = _user(request)
+    user = request_user(request)
     row = access.access_config_standard(user=user, pk=standard_id, action="manage")
-    version = _if_match(request, "cfg", row.pk)
+    version = if_match_version(request, "cfg", row.pk)
     changes = payload.dict(exclude_unset=True)
     row = services.config_standard_update(
         actor=user, standard=row, expected_version=version, changes=changes
@@ -723,9 +709,9 @@ def standard_update(
     summary="删除资产配置标准（须带 If-Match）",
 )
 def standard_delete(request: HttpRequest, standard_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     row = access.access_config_standard(user=user, pk=standard_id, action="manage")
-    version = _if_match(request, "cfg", row.pk)
+    version = if_match_version(request, "cfg", row.pk)
     services.config_standard_delete(actor=user, standard=row, expected_version=version)
     return Status(204, None)
 
@@ -755,7 +741,7 @@ class ImportOut(Schema):
     summary="Excel 导入（先逐行校验；任一行有误则全部不导入，422 的 detail 为逐行报告）",
 )
 def import_excel(request: HttpRequest, kind: Kind, file: File[UploadedFile]) -> ImportOut:
-    user = _user(request)
+    user = request_user(request)
     if kind == "items":
         access.require_item_editor(user)
     elif not access.editable_regions(user).exists():

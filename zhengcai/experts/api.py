@@ -14,6 +14,7 @@ from zhengcai.accounts.auth import api_auth
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import Organization, Region, User
 from zhengcai.core.errors import InvalidInput, NotFound
+from zhengcai.core.http import request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.experts import access, selectors, services
 from zhengcai.experts import constants as c
@@ -23,12 +24,6 @@ from zhengcai.experts.rules import RecordSummary
 router = Router(auth=api_auth(), tags=["experts"])
 
 MAX_PAGE = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _region(code: str, field: str = "region_code") -> Region:
@@ -285,7 +280,7 @@ class ProfileFilter(Schema):
     "/profiles", response={200: ProfilePage, API_ERRORS: ErrorOut}, summary="专家库（监管范围）"
 )
 def profile_list(request: HttpRequest, filters: Query[ProfileFilter]) -> ProfilePage:
-    user = require_role(_user(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
+    user = require_role(request_user(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
     qs = access.profiles_visible(user).prefetch_related("specialties")
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -303,7 +298,7 @@ def profile_list(request: HttpRequest, filters: Query[ProfileFilter]) -> Profile
     "/profiles", response={201: ProfileOut, API_ERRORS: ErrorOut}, summary="登记专家（待审核）"
 )
 def profile_create(request: HttpRequest, payload: ProfileIn) -> Status[ProfileOut]:
-    user = require_role(_user(request), Role.ADMIN, Role.REGULATOR)
+    user = require_role(request_user(request), Role.ADMIN, Role.REGULATOR)
     region = _region(payload.region_code)
     if user.role != Role.ADMIN and (user.region is None or not user.region.contains(region)):
         raise NotFound("区划不在您的管理范围内", code="outside_region")
@@ -331,7 +326,7 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> Status[ProfileOu
     "/profiles/me", response={200: ProfileOut, API_ERRORS: ErrorOut}, summary="我的专家档案"
 )
 def profile_me(request: HttpRequest) -> ProfileOut:
-    return _profile_out(access.own_profile(_user(request)))
+    return _profile_out(access.own_profile(request_user(request)))
 
 
 @router.post(
@@ -340,7 +335,7 @@ def profile_me(request: HttpRequest) -> ProfileOut:
     summary="登记不可参加评审的日期",
 )
 def profile_me_unavailable(request: HttpRequest, payload: UnavailabilityIn) -> Status[ProfileOut]:
-    user = _user(request)
+    user = request_user(request)
     profile = access.own_profile(user)
     services.unavailability_add(
         actor=user, profile=profile, start=payload.start, end=payload.end, reason=payload.reason
@@ -353,7 +348,7 @@ def _conflict(request: HttpRequest, profile: ExpertProfile, payload: ConflictIn)
     if org is None:
         raise InvalidInput("单位不存在", code="organization_invalid")
     services.conflict_add(
-        actor=_user(request),
+        actor=request_user(request),
         profile=profile,
         organization=org,
         kind=payload.kind,
@@ -369,14 +364,14 @@ def _conflict(request: HttpRequest, profile: ExpertProfile, payload: ConflictIn)
     summary="申报回避关系（条例 9；198号 16）",
 )
 def profile_me_conflict(request: HttpRequest, payload: ConflictIn) -> Status[ProfileOut]:
-    return Status(201, _conflict(request, access.own_profile(_user(request)), payload))
+    return Status(201, _conflict(request, access.own_profile(request_user(request)), payload))
 
 
 @router.get(
     "/profiles/{int:profile_id}", response={200: ProfileOut, API_ERRORS: ErrorOut}, summary="专家"
 )
 def profile_get(request: HttpRequest, profile_id: int) -> ProfileOut:
-    return _profile_out(access.access_profile(user=_user(request), pk=profile_id))
+    return _profile_out(access.access_profile(user=request_user(request), pk=profile_id))
 
 
 @router.post(
@@ -385,7 +380,7 @@ def profile_get(request: HttpRequest, profile_id: int) -> ProfileOut:
     summary="变更专家状态（审核、暂停、禁止、解聘）",
 )
 def profile_status(request: HttpRequest, profile_id: int, payload: StatusIn) -> ProfileOut:
-    user = _user(request)
+    user = request_user(request)
     profile = access.access_profile(user=user, pk=profile_id, action="manage")
     return _profile_out(
         services.expert_set_status(
@@ -402,7 +397,7 @@ def profile_status(request: HttpRequest, profile_id: int, payload: StatusIn) -> 
 def profile_conflict(
     request: HttpRequest, profile_id: int, payload: ConflictIn
 ) -> Status[ProfileOut]:
-    profile = access.access_profile(user=_user(request), pk=profile_id, action="manage")
+    profile = access.access_profile(user=request_user(request), pk=profile_id, action="manage")
     return Status(201, _conflict(request, profile, payload))
 
 
@@ -413,7 +408,7 @@ def profile_conflict(
 )
 def pool_share(request: HttpRequest, payload: ShareIn) -> ShareOut:
     share = services.pool_share_set(
-        actor=require_role(_user(request), Role.ADMIN, Role.REGULATOR),
+        actor=require_role(request_user(request), Role.ADMIN, Role.REGULATOR),
         owner_region=_region(payload.owner_region_code, "owner_region_code"),
         grantee_region=_region(payload.grantee_region_code, "grantee_region_code"),
         active=payload.active,
@@ -434,7 +429,7 @@ def pool_share(request: HttpRequest, payload: ShareIn) -> ShareOut:
     summary="申请抽取专家（先公布随机种子的 SHA-256）",
 )
 def draw_create(request: HttpRequest, payload: DrawIn) -> Status[DrawOut]:
-    user = require_role(_user(request), Role.AGENCY)
+    user = require_role(request_user(request), Role.AGENCY)
     purchaser = Organization.objects.filter(pk=payload.purchaser_id).first()
     if purchaser is None:
         raise InvalidInput("采购人不存在", code="purchaser_invalid")
@@ -460,7 +455,7 @@ def draw_create(request: HttpRequest, payload: DrawIn) -> Status[DrawOut]:
 
 @router.get("/draws", response={200: list[DrawOut], API_ERRORS: ErrorOut}, summary="抽取申请")
 def draw_list(request: HttpRequest) -> list[DrawOut]:
-    user = _user(request)
+    user = request_user(request)
     return [_draw_out(user, d) for d in access.draws_visible(user)[:MAX_PAGE]]
 
 
@@ -468,7 +463,7 @@ def draw_list(request: HttpRequest) -> list[DrawOut]:
     "/draws/{int:draw_id}", response={200: DrawOut, API_ERRORS: ErrorOut}, summary="抽取申请详情"
 )
 def draw_get(request: HttpRequest, draw_id: int) -> DrawOut:
-    user = _user(request)
+    user = request_user(request)
     return _draw_out(user, access.access_draw(user=user, pk=draw_id))
 
 
@@ -478,7 +473,7 @@ def draw_get(request: HttpRequest, draw_id: int) -> DrawOut:
     summary="设置投标供应商（用于回避）",
 )
 def draw_bidders(request: HttpRequest, draw_id: int, payload: BiddersIn) -> DrawOut:
-    user = _user(request)
+    user = request_user(request)
     draw = access.access_draw(user=user, pk=draw_id, action="manage")
     return _draw_out(
         user, services.draw_set_bidders(actor=user, draw=draw, bidder_ids=payload.bidder_ids)
@@ -491,7 +486,7 @@ def draw_bidders(request: HttpRequest, draw_id: int, payload: BiddersIn) -> Draw
     summary="执行抽取并通知专家",
 )
 def draw_execute(request: HttpRequest, draw_id: int) -> DrawOut:
-    user = _user(request)
+    user = request_user(request)
     draw = access.access_draw(user=user, pk=draw_id, action="manage")
     return _draw_out(user, services.draw_execute(actor=user, draw=draw))
 
@@ -502,7 +497,7 @@ def draw_execute(request: HttpRequest, draw_id: int) -> DrawOut:
     summary="取消抽取（公开种子）",
 )
 def draw_cancel(request: HttpRequest, draw_id: int, payload: ReasonIn) -> DrawOut:
-    user = _user(request)
+    user = request_user(request)
     draw = access.access_draw(user=user, pk=draw_id, action="manage")
     return _draw_out(user, services.draw_cancel(actor=user, draw=draw, reason=payload.reason))
 
@@ -513,7 +508,7 @@ def draw_cancel(request: HttpRequest, draw_id: int, payload: ReasonIn) -> DrawOu
     summary="用公开的种子复核抽取结果",
 )
 def draw_verify(request: HttpRequest, draw_id: int) -> VerifyOut:
-    draw = access.access_draw(user=_user(request), pk=draw_id)
+    draw = access.access_draw(user=request_user(request), pk=draw_id)
     r = services.draw_verify(draw)
     return VerifyOut(
         ok=r.ok,
@@ -533,7 +528,7 @@ def draw_verify(request: HttpRequest, draw_id: int) -> VerifyOut:
 def invitation_list(request: HttpRequest) -> list[MyInvitationOut]:
     from zhengcai.experts.selectors import invitations_for_expert
 
-    profile = access.own_profile(_user(request))
+    profile = access.own_profile(request_user(request))
     return [
         MyInvitationOut(
             id=i.pk,
@@ -557,7 +552,7 @@ def invitation_list(request: HttpRequest) -> list[MyInvitationOut]:
 def invitation_respond(
     request: HttpRequest, invitation_id: int, payload: RespondIn
 ) -> MyInvitationOut:
-    user = _user(request)
+    user = request_user(request)
     inv = access.access_invitation(user=user, pk=invitation_id)
     inv = services.invitation_respond(
         actor=user, invitation=inv, accept=payload.accept, note=payload.note
@@ -719,7 +714,7 @@ def _summary_out(s: RecordSummary) -> SummaryOut:
     summary="记录专家履职情况（评审后 5 个工作日内，198号 21）",
 )
 def rating_create(request: HttpRequest, draw_id: int, payload: RatingIn) -> Status[RatingOut]:
-    user = _user(request)
+    user = request_user(request)
     draw = access.access_draw(user=user, pk=draw_id)
     expert = ExpertProfile.objects.filter(pk=payload.expert_id).first()
     if expert is None:
@@ -742,7 +737,7 @@ def rating_create(request: HttpRequest, draw_id: int, payload: RatingIn) -> Stat
     summary="本次评审的专家履职评价",
 )
 def rating_list(request: HttpRequest, draw_id: int) -> list[RatingOut]:
-    user = _user(request)
+    user = request_user(request)
     draw = access.access_draw(user=user, pk=draw_id)
     if not access.draw_names_visible(user, draw):
         return []
@@ -753,7 +748,7 @@ def rating_list(request: HttpRequest, draw_id: int) -> list[RatingOut]:
     "/ratings/mine", response={200: list[RatingOut], API_ERRORS: ErrorOut}, summary="我的履职评价"
 )
 def rating_mine(request: HttpRequest) -> list[RatingOut]:
-    qs = access.own_ratings(_user(request)).order_by("-created_at", "-pk")
+    qs = access.own_ratings(request_user(request)).order_by("-created_at", "-pk")
     return [_rating_out(r) for r in qs[:MAX_PAGE]]
 
 
@@ -763,7 +758,7 @@ def rating_mine(request: HttpRequest) -> list[RatingOut]:
     summary="专家对履职评价作出说明",
 )
 def rating_reply(request: HttpRequest, rating_id: int, payload: ReplyIn) -> RatingOut:
-    user = _user(request)
+    user = request_user(request)
     rating = access.access_own_rating(user=user, pk=rating_id)
     return _rating_out(services.rating_reply(actor=user, rating=rating, text=payload.text))
 
@@ -774,7 +769,7 @@ def rating_reply(request: HttpRequest, rating_id: int, payload: ReplyIn) -> Rati
     summary="专家履职记录与处理建议",
 )
 def profile_record(request: HttpRequest, profile_id: int) -> RecordOut:
-    profile = access.access_profile(user=_user(request), pk=profile_id)
+    profile = access.access_profile(user=request_user(request), pk=profile_id)
     rec = selectors.expert_record(profile)
     return RecordOut(
         expert_id=profile.pk,
@@ -795,7 +790,7 @@ def profile_record(request: HttpRequest, profile_id: int) -> RecordOut:
 def profile_incident(
     request: HttpRequest, profile_id: int, payload: IncidentIn
 ) -> Status[IncidentOut]:
-    user = _user(request)
+    user = request_user(request)
     profile = access.access_profile(user=user, pk=profile_id, action="manage")
     row = services.incident_record(
         actor=user,
@@ -814,7 +809,7 @@ def profile_incident(
     summary="建议处理的专家（按监管范围）",
 )
 def suggestion_list(request: HttpRequest) -> list[SuggestionOut]:
-    user = require_role(_user(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
+    user = require_role(request_user(request), Role.ADMIN, Role.REGULATOR, Role.SUPERVISOR)
     return [
         SuggestionOut(
             expert_id=s.profile.pk,

@@ -5,7 +5,6 @@ and split cases. Handlers are thin: parse, access_*, one service, answer."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,7 +17,8 @@ from zhengcai.accounts.access import require_role
 from zhengcai.accounts.auth import api_auth
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import Organization, User
-from zhengcai.core.errors import InvalidInput, NotFound, PreconditionRequired
+from zhengcai.core.errors import InvalidInput, NotFound
+from zhengcai.core.http import etag, if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.plans import access, selectors, services
 from zhengcai.plans import constants as c
@@ -34,29 +34,6 @@ from zhengcai.plans.models import (
 
 router = Router(auth=api_auth(), tags=["plans"])
 MAX_PAGE = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _etag(prefix: str, obj: Any) -> str:
-    return f'"{prefix}-{obj.pk}-v{obj.version}"'
-
-
-def _if_match(request: HttpRequest, prefix: str, obj: Any, *, required: bool) -> int | None:
-    """The version the client last read (If-Match: the ETag), or None when optional."""
-    header = request.headers.get("If-Match")
-    if not header:
-        if required:
-            raise PreconditionRequired()
-        return None
-    m = re.fullmatch(rf'(?:W/)?"{prefix}-{obj.pk}-v(\d+)"', header.strip())
-    if m is None:
-        raise InvalidInput("If-Match 格式不正确，应为读取时得到的 ETag", code="if_match_invalid")
-    return int(m.group(1))
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -590,7 +567,7 @@ def _own_org(user: User) -> Organization:
 )
 def budget_line_list(request: HttpRequest, filters: Query[BudgetFilter]) -> BudgetPage:
     qs = selectors.budget_line_list(
-        user=_user(request), status=filters.status, year=filters.year, q=filters.q
+        user=request_user(request), status=filters.status, year=filters.year, q=filters.q
     )
     page = qs[filters.offset : filters.offset + filters.limit]
     return BudgetPage(count=qs.count(), items=[_line_out(b) for b in page])
@@ -604,7 +581,7 @@ def budget_line_list(request: HttpRequest, filters: Query[BudgetFilter]) -> Budg
 def budget_line_create(
     request: HttpRequest, response: HttpResponse, payload: BudgetLineIn
 ) -> Status[BudgetLineOut]:
-    user = _user(request)
+    user = request_user(request)
     org = _own_org(user)
     data = payload.dict()
     reason = data.pop("exception_reason")
@@ -612,7 +589,7 @@ def budget_line_create(
     line = services.budget_line_create(
         actor=user, organization=org, data=data, exception_reason=reason
     )
-    response["ETag"] = _etag("bl", line)
+    response["ETag"] = etag("bl", line)
     return Status(201, _line_out(line))
 
 
@@ -622,7 +599,7 @@ def budget_line_create(
     summary="Excel 导入采购预算（任一行有误则全部不导入，detail 列出每个错误）",
 )
 def budget_line_import(request: HttpRequest, file: File[UploadedFile]) -> Status[ImportOut]:
-    user = _user(request)
+    user = request_user(request)
     org = _own_org(user)
     result = services.budget_lines_import(actor=user, organization=org, fileobj=file)
     if not result.ok:
@@ -640,8 +617,8 @@ def budget_line_import(request: HttpRequest, file: File[UploadedFile]) -> Status
     summary="采购预算详情（响应带 ETag）",
 )
 def budget_line_get(request: HttpRequest, response: HttpResponse, line_id: int) -> BudgetLineOut:
-    line = access.access_budget_line(user=_user(request), pk=line_id)
-    response["ETag"] = _etag("bl", line)
+    line = access.access_budget_line(user=request_user(request), pk=line_id)
+    response["ETag"] = etag("bl", line)
     return _line_out(line)
 
 
@@ -653,16 +630,16 @@ def budget_line_get(request: HttpRequest, response: HttpResponse, line_id: int) 
 def budget_line_update(
     request: HttpRequest, response: HttpResponse, line_id: int, payload: BudgetLinePatch
 ) -> BudgetLineOut:
-    user = _user(request)
+    user = request_user(request)
     line = access.access_budget_line(user=user, pk=line_id, action="edit")
-    version = _if_match(request, "bl", line, required=True)
+    version = if_match_version(request, "bl", line.pk, required=True)
     changes = payload.dict(exclude_unset=True)
     if any(v is None for v in changes.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
     line = services.budget_line_update(
         actor=user, line=line, expected_version=version, changes=changes
     )
-    response["ETag"] = _etag("bl", line)
+    response["ETag"] = etag("bl", line)
     return _line_out(line)
 
 
@@ -674,7 +651,7 @@ def budget_line_update(
 def budget_line_transition(
     request: HttpRequest, response: HttpResponse, line_id: int, payload: TransitionIn
 ) -> BudgetLineOut:
-    user = _user(request)
+    user = request_user(request)
     deciding = payload.status in (c.BudgetStatus.APPROVED, c.BudgetStatus.RETURNED)
     line = access.access_budget_line(user=user, pk=line_id, action="decide" if deciding else "edit")
     line = services.budget_line_transition(
@@ -682,9 +659,9 @@ def budget_line_transition(
         line=line,
         to_status=payload.status,
         note=payload.note,
-        expected_version=_if_match(request, "bl", line, required=False),
+        expected_version=if_match_version(request, "bl", line.pk, required=False),
     )
-    response["ETag"] = _etag("bl", line)
+    response["ETag"] = etag("bl", line)
     return _line_out(line)
 
 
@@ -694,7 +671,7 @@ def budget_line_transition(
     summary="预算执行：预算、已编计划、已备案、已签合同、已支付、余额",
 )
 def budget_line_execution(request: HttpRequest, line_id: int) -> ExecutionOut:
-    line = access.access_budget_line(user=_user(request), pk=line_id)
+    line = access.access_budget_line(user=request_user(request), pk=line_id)
     e = selectors.budget_execution(line)
     return ExecutionOut(
         budgeted=e.budgeted,
@@ -714,7 +691,7 @@ def budget_line_execution(request: HttpRequest, line_id: int) -> ExecutionOut:
 def determination(
     request: HttpRequest, item_code: str, amount: Decimal, fiscal_year: int
 ) -> DeterminationOut:
-    org = _own_org(_user(request))
+    org = _own_org(request_user(request))
     if not 2000 <= fiscal_year <= 2100 or amount <= 0:
         raise InvalidInput("年度或金额无效", code="invalid_input")
     det = selectors.determination_for(
@@ -729,7 +706,7 @@ def determination(
 @router.get("/plans", response={200: PlanPage, API_ERRORS: ErrorOut}, summary="采购实施计划列表")
 def plan_list(request: HttpRequest, filters: Query[PlanFilter]) -> PlanPage:
     qs = selectors.plan_list(
-        user=_user(request), status=filters.status, year=filters.year, q=filters.q
+        user=request_user(request), status=filters.status, year=filters.year, q=filters.q
     )
     page = qs[filters.offset : filters.offset + filters.limit]
     return PlanPage(count=qs.count(), items=[_plan_out(p) for p in page])
@@ -741,11 +718,11 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilter]) -> PlanPage:
     summary="依据已批复预算编制采购实施计划（方式按规则确定，可另选并申请审批）",
 )
 def plan_create(request: HttpRequest, response: HttpResponse, payload: PlanIn) -> Status[PlanOut]:
-    user = _user(request)
+    user = request_user(request)
     line = access.access_budget_line(user=user, pk=payload.budget_line_id, action="edit")
     values = payload.dict(exclude={"budget_line_id"})
     plan = services.plan_create(actor=user, budget_line=line, values=values)
-    response["ETag"] = _etag("plan", plan)
+    response["ETag"] = etag("plan", plan)
     return Status(201, _plan_out(plan))
 
 
@@ -753,8 +730,8 @@ def plan_create(request: HttpRequest, response: HttpResponse, payload: PlanIn) -
     "/plans/{plan_id}", response={200: PlanOut, API_ERRORS: ErrorOut}, summary="计划详情（带 ETag）"
 )
 def plan_get(request: HttpRequest, response: HttpResponse, plan_id: int) -> PlanOut:
-    plan = access.access_plan(user=_user(request), pk=plan_id)
-    response["ETag"] = _etag("plan", plan)
+    plan = access.access_plan(user=request_user(request), pk=plan_id)
+    response["ETag"] = etag("plan", plan)
     return _plan_out(plan)
 
 
@@ -766,12 +743,12 @@ def plan_get(request: HttpRequest, response: HttpResponse, plan_id: int) -> Plan
 def plan_update(
     request: HttpRequest, response: HttpResponse, plan_id: int, payload: PlanPatch
 ) -> PlanOut:
-    user = _user(request)
+    user = request_user(request)
     plan = access.access_plan(user=user, pk=plan_id, action="edit")
-    version = _if_match(request, "plan", plan, required=True)
+    version = if_match_version(request, "plan", plan.pk, required=True)
     changes = payload.dict(exclude_unset=True)
     plan = services.plan_update(actor=user, plan=plan, expected_version=version, changes=changes)
-    response["ETag"] = _etag("plan", plan)
+    response["ETag"] = etag("plan", plan)
     return _plan_out(plan)
 
 
@@ -781,7 +758,7 @@ def plan_update(
     summary="计划须经审批的事项及申请状态",
 )
 def plan_needs(request: HttpRequest, plan_id: int) -> list[NeedOut]:
-    plan = access.access_plan(user=_user(request), pk=plan_id)
+    plan = access.access_plan(user=request_user(request), pk=plan_id)
     return [
         NeedOut(
             kind=n.kind,
@@ -797,10 +774,10 @@ def plan_needs(request: HttpRequest, plan_id: int) -> list[NeedOut]:
 def _plan_step(
     request: HttpRequest, response: HttpResponse, plan_id: int, op: str, note: str
 ) -> PlanOut:
-    user = _user(request)
+    user = request_user(request)
     action = "decide" if op in ("approve", "return") else "edit"
     plan = access.access_plan(user=user, pk=plan_id, action=action)  # type: ignore[arg-type]
-    version = _if_match(request, "plan", plan, required=False)
+    version = if_match_version(request, "plan", plan.pk, required=False)
     if op == "submit":
         plan = services.plan_submit(actor=user, plan=plan, expected_version=version)
     elif op == "approve":
@@ -809,7 +786,7 @@ def _plan_step(
         plan = services.plan_return(actor=user, plan=plan, note=note, expected_version=version)
     else:
         plan = services.plan_cancel(actor=user, plan=plan, note=note, expected_version=version)
-    response["ETag"] = _etag("plan", plan)
+    response["ETag"] = etag("plan", plan)
     return _plan_out(plan)
 
 
@@ -861,7 +838,7 @@ def plan_cancel(
 def intention_publish(
     request: HttpRequest, plan_id: int, payload: IntentionIn
 ) -> Status[IntentionOut]:
-    user = _user(request)
+    user = request_user(request)
     plan = access.access_plan(user=user, pk=plan_id, action="edit")
     intention = services.intention_publish(
         actor=user, plan=plan, values=payload.dict(exclude_none=True)
@@ -877,7 +854,7 @@ def intention_publish(
 def commission_create(
     request: HttpRequest, plan_id: int, payload: CommissionIn
 ) -> Status[CommissionOut]:
-    user = _user(request)
+    user = request_user(request)
     plan = access.access_plan(user=user, pk=plan_id, action="edit")
     agency = Organization.objects.filter(pk=payload.agency_id).first()
     if agency is None:
@@ -892,7 +869,7 @@ def commission_create(
     summary="登记合同金额（预算执行；合同模块上线后由其调用）",
 )
 def plan_contracted(request: HttpRequest, plan_id: int, payload: AmountIn) -> PlanOut:
-    user = _user(request)
+    user = request_user(request)
     plan = access.access_plan(user=user, pk=plan_id, action="edit")
     return _plan_out(services.plan_record_contracted(actor=user, plan=plan, amount=payload.amount))
 
@@ -903,7 +880,7 @@ def plan_contracted(request: HttpRequest, plan_id: int, payload: AmountIn) -> Pl
     summary="登记支付金额（预算执行；支付模块上线后由其调用）",
 )
 def plan_paid(request: HttpRequest, plan_id: int, payload: AmountIn) -> PlanOut:
-    user = _user(request)
+    user = request_user(request)
     plan = access.access_plan(user=user, pk=plan_id, action="edit")
     return _plan_out(services.plan_record_paid(actor=user, plan=plan, amount=payload.amount))
 
@@ -929,7 +906,7 @@ def intention_list(request: HttpRequest, filters: Query[IntentionFilter]) -> Int
     summary="撤回采购意向（采购人）",
 )
 def intention_withdraw(request: HttpRequest, intention_id: int, payload: ReasonIn) -> IntentionOut:
-    user = _user(request)
+    user = request_user(request)
     intention = ProcurementIntention.objects.filter(pk=intention_id).first()
     if intention is None:
         raise NotFound("采购意向不存在")
@@ -946,7 +923,9 @@ def intention_withdraw(request: HttpRequest, intention_id: int, payload: ReasonI
     "/approvals", response={200: ApprovalPage, API_ERRORS: ErrorOut}, summary="审批申请列表"
 )
 def approval_list(request: HttpRequest, filters: Query[ApprovalFilter]) -> ApprovalPage:
-    qs = selectors.approval_list(user=_user(request), status=filters.status, kind=filters.kind)
+    qs = selectors.approval_list(
+        user=request_user(request), status=filters.status, kind=filters.kind
+    )
     page = qs.prefetch_related("attachments", "objections")[
         filters.offset : filters.offset + filters.limit
     ]
@@ -959,7 +938,7 @@ def approval_list(request: HttpRequest, filters: Query[ApprovalFilter]) -> Appro
     summary="提出申请：变更采购方式、单一来源、进口产品、化整为零例外、超配置标准例外",
 )
 def approval_create(request: HttpRequest, payload: ApprovalIn) -> Status[ApprovalOut]:
-    user = _user(request)
+    user = request_user(request)
     plan = line = None
     if payload.plan_id is not None:
         plan = access.access_plan(user=user, pk=payload.plan_id, action="edit")
@@ -982,7 +961,7 @@ def approval_create(request: HttpRequest, payload: ApprovalIn) -> Status[Approva
     summary="审批申请详情",
 )
 def approval_get(request: HttpRequest, approval_id: int) -> ApprovalOut:
-    return _approval_out(access.access_approval(user=_user(request), pk=approval_id))
+    return _approval_out(access.access_approval(user=request_user(request), pk=approval_id))
 
 
 @router.post(
@@ -993,7 +972,7 @@ def approval_get(request: HttpRequest, approval_id: int) -> ApprovalOut:
 def approval_attach(
     request: HttpRequest, approval_id: int, file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
-    user = _user(request)
+    user = request_user(request)
     req = access.access_approval(user=user, pk=approval_id, action="edit")
     return Status(
         201, _attachment_out(services.approval_attach(actor=user, request=req, upload=file))
@@ -1008,7 +987,7 @@ def approval_attach(
 def approval_submit(
     request: HttpRequest, approval_id: int, payload: SubmitApprovalIn
 ) -> ApprovalOut:
-    user = _user(request)
+    user = request_user(request)
     req = access.access_approval(user=user, pk=approval_id, action="edit")
     return _approval_out(
         services.approval_submit(
@@ -1026,7 +1005,7 @@ def approval_submit(
     summary="批准或不予批准（财政部门；方式变更与进口须设区的市级以上）",
 )
 def approval_decide(request: HttpRequest, approval_id: int, payload: DecideIn) -> ApprovalOut:
-    user = _user(request)
+    user = request_user(request)
     req = access.access_approval(user=user, pk=approval_id, action="decide")
     return _approval_out(
         services.approval_decide(
@@ -1046,7 +1025,7 @@ class ConsentIn(StrictIn):
     summary="主管预算单位同意或不同意（变更采购方式，74号令4）",
 )
 def approval_consent(request: HttpRequest, approval_id: int, payload: ConsentIn) -> ApprovalOut:
-    user = _user(request)
+    user = request_user(request)
     req = access.access_approval(user=user, pk=approval_id, action="consent")
     return _approval_out(
         services.approval_consent(actor=user, request=req, agree=payload.agree, note=payload.note)
@@ -1059,7 +1038,7 @@ def approval_consent(request: HttpRequest, approval_id: int, payload: ConsentIn)
     summary="撤回申请",
 )
 def approval_withdraw(request: HttpRequest, approval_id: int, payload: NoteIn) -> ApprovalOut:
-    user = _user(request)
+    user = request_user(request)
     req = access.access_approval(user=user, pk=approval_id, action="edit")
     return _approval_out(services.approval_withdraw(actor=user, request=req, reason=payload.note))
 
@@ -1087,7 +1066,7 @@ def objection_create(
     if req is None:
         raise NotFound("公示不存在")
     o = services.approval_object(
-        actor=_user(request),
+        actor=request_user(request),
         request=req,
         objector_name=payload.objector_name,
         content=payload.content,
@@ -1110,7 +1089,7 @@ def objection_create(
 )
 def commission_list(request: HttpRequest, filters: Query[CommissionFilter]) -> CommissionPage:
     qs = selectors.commission_list(
-        user=_user(request), status=filters.status, overdue=filters.overdue
+        user=request_user(request), status=filters.status, overdue=filters.overdue
     )
     page = qs[filters.offset : filters.offset + filters.limit]
     return CommissionPage(count=qs.count(), items=[_commission_out(k) for k in page])
@@ -1122,7 +1101,7 @@ def commission_list(request: HttpRequest, filters: Query[CommissionFilter]) -> C
     summary="委托详情",
 )
 def commission_get(request: HttpRequest, commission_id: int) -> CommissionOut:
-    return _commission_out(access.access_commission(user=_user(request), pk=commission_id))
+    return _commission_out(access.access_commission(user=request_user(request), pk=commission_id))
 
 
 @router.post(
@@ -1131,7 +1110,7 @@ def commission_get(request: HttpRequest, commission_id: int) -> CommissionOut:
     summary="接收委托（受托代理机构）",
 )
 def commission_accept(request: HttpRequest, commission_id: int) -> CommissionOut:
-    user = _user(request)
+    user = request_user(request)
     com = access.access_commission(user=user, pk=commission_id, action="handle")
     return _commission_out(services.commission_accept(actor=user, commission=com))
 
@@ -1144,7 +1123,7 @@ def commission_accept(request: HttpRequest, commission_id: int) -> CommissionOut
 def commission_decline(
     request: HttpRequest, commission_id: int, payload: ReasonIn
 ) -> CommissionOut:
-    user = _user(request)
+    user = request_user(request)
     com = access.access_commission(user=user, pk=commission_id, action="handle")
     return _commission_out(
         services.commission_decline(actor=user, commission=com, reason=payload.reason)
@@ -1157,5 +1136,5 @@ def commission_decline(
     summary="化整为零线索（财政、监督人员看本辖区；采购人看本单位）",
 )
 def split_case_list(request: HttpRequest, filters: Query[PageIn]) -> list[SplitCaseOut]:
-    qs = selectors.split_case_list(user=_user(request))
+    qs = selectors.split_case_list(user=request_user(request))
     return [_split_out(s) for s in qs[filters.offset : filters.offset + filters.limit]]

@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "head": chain_head(),
             "intentions": public_intentions().order_by("-published_at")[:8],
-        "notices": public_notices().select_related("project")[:8],
+            "notices": public_notices().select_related("project")[:8],
             "single_source": public_single_source_notices()[:5],
             "statutes": STATUTES,
             "today": cal.info(today),

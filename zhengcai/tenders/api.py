@@ -5,7 +5,6 @@ Handlers are thin: parse, access_*, one service, answer."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +13,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhengcai.accounts.auth import api_auth
-from zhengcai.accounts.models import User
-from zhengcai.core.errors import InvalidInput, NotFound, PreconditionRequired
+from zhengcai.core.errors import InvalidInput, NotFound
+from zhengcai.core.http import etag, if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.plans.access import access_commission
 from zhengcai.tenders import access, selectors, services
@@ -32,28 +31,6 @@ from zhengcai.tenders.models import (
 
 router = Router(auth=api_auth(), tags=["tenders"])
 MAX_PAGE = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _etag(prefix: str, obj: Any) -> str:
-    return f'"{prefix}-{obj.pk}-v{obj.version}"'
-
-
-def _if_match(request: HttpRequest, prefix: str, obj: Any, *, required: bool) -> int | None:
-    header = request.headers.get("If-Match")
-    if not header:
-        if required:
-            raise PreconditionRequired()
-        return None
-    m = re.fullmatch(rf'(?:W/)?"{prefix}-{obj.pk}-v(\d+)"', header.strip())
-    if m is None:
-        raise InvalidInput("If-Match 格式不正确，应为读取时得到的 ETag", code="if_match_invalid")
-    return int(m.group(1))
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -491,7 +468,7 @@ def _document(project: Project) -> ProcurementDocument:
 
 @router.get("/projects", response={200: ProjectPage, API_ERRORS: ErrorOut}, summary="项目列表")
 def project_list(request: HttpRequest, filters: Query[ProjectFilter]) -> ProjectPage:
-    qs = selectors.project_list(_user(request), status=filters.status, q=filters.q)
+    qs = selectors.project_list(request_user(request), status=filters.status, q=filters.q)
     page = list(qs.prefetch_related("lots")[filters.offset : filters.offset + filters.limit])
     return ProjectPage(count=qs.count(), items=[_project_out(p) for p in page])
 
@@ -504,12 +481,12 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilter]) -> Project
 def project_create(
     request: HttpRequest, response: HttpResponse, payload: ProjectIn
 ) -> Status[ProjectOut]:
-    user = _user(request)
+    user = request_user(request)
     com = access_commission(user=user, pk=payload.commission_id, action="handle")
     p = services.project_create_from_commission(
         actor=user, commission=com, name=payload.name, method_variant=payload.method_variant
     )
-    response["ETag"] = _etag("prj", p)
+    response["ETag"] = etag("prj", p)
     return Status(201, _project_out(p))
 
 
@@ -519,8 +496,8 @@ def project_create(
     summary="项目详情（响应带 ETag）",
 )
 def project_get(request: HttpRequest, response: HttpResponse, project_id: int) -> ProjectOut:
-    p = access.access_project(user=_user(request), pk=project_id)
-    response["ETag"] = _etag("prj", p)
+    p = access.access_project(user=request_user(request), pk=project_id)
+    response["ETag"] = etag("prj", p)
     return _project_out(p)
 
 
@@ -532,14 +509,14 @@ def project_get(request: HttpRequest, response: HttpResponse, project_id: int) -
 def project_update(
     request: HttpRequest, response: HttpResponse, project_id: int, payload: ProjectPatch
 ) -> ProjectOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
-    version = _if_match(request, "prj", p, required=True)
+    version = if_match_version(request, "prj", p.pk, required=True)
     values = payload.dict(exclude_unset=True)
     if any(v is None for v in values.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
     p = services.project_update(actor=user, project=p, values=values, expected_version=version)
-    response["ETag"] = _etag("prj", p)
+    response["ETag"] = etag("prj", p)
     return _project_out(p)
 
 
@@ -549,7 +526,7 @@ def project_update(
     summary="增加采购包",
 )
 def lot_add(request: HttpRequest, project_id: int, payload: LotIn) -> Status[LotOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     lot = services.lot_add(actor=user, project=p, values=payload.dict())
     return Status(201, _lot_out(lot))
@@ -563,18 +540,18 @@ def lot_add(request: HttpRequest, project_id: int, payload: LotIn) -> Status[Lot
 def lot_update(
     request: HttpRequest, response: HttpResponse, lot_id: int, payload: LotPatch
 ) -> LotOut:
-    user = _user(request)
+    user = request_user(request)
     lot = access.access_lot(user=user, pk=lot_id, action="manage")
-    version = _if_match(request, "lot", lot, required=True)
+    version = if_match_version(request, "lot", lot.pk, required=True)
     values = payload.dict(exclude_unset=True)
     lot = services.lot_update(actor=user, lot=lot, values=values, expected_version=version)
-    response["ETag"] = _etag("lot", lot)
+    response["ETag"] = etag("lot", lot)
     return _lot_out(lot)
 
 
 @router.delete("/lots/{lot_id}", response={204: None, API_ERRORS: ErrorOut}, summary="删除采购包")
 def lot_remove(request: HttpRequest, lot_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     lot = access.access_lot(user=user, pk=lot_id, action="manage")
     services.lot_remove(actor=user, lot=lot)
     return Status(204, None)
@@ -587,7 +564,7 @@ def lot_remove(request: HttpRequest, lot_id: int) -> Status[None]:
     "/templates", response={200: list[TemplateOut], API_ERRORS: ErrorOut}, summary="本机构范本"
 )
 def template_list(request: HttpRequest) -> list[TemplateOut]:
-    return [_template_out(t) for t in access.templates_visible(_user(request))]
+    return [_template_out(t) for t in access.templates_visible(request_user(request))]
 
 
 @router.post(
@@ -596,7 +573,7 @@ def template_list(request: HttpRequest) -> list[TemplateOut]:
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status[TemplateOut]:
     values = payload.dict()
     values["factors"] = [{**f, "points": str(f["points"])} for f in values["factors"]]
-    tpl = services.template_save(actor=_user(request), values=values)
+    tpl = services.template_save(actor=request_user(request), values=values)
     return Status(201, _template_out(tpl))
 
 
@@ -608,16 +585,16 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Templat
 def template_update(
     request: HttpRequest, response: HttpResponse, template_id: int, payload: TemplatePatch
 ) -> TemplateOut:
-    user = _user(request)
+    user = request_user(request)
     tpl = access.access_template(user=user, pk=template_id, action="manage")
-    version = _if_match(request, "tpl", tpl, required=True)
+    version = if_match_version(request, "tpl", tpl.pk, required=True)
     values = payload.dict(exclude_unset=True)
     if any(v is None for v in values.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
     if "factors" in values:
         values["factors"] = [{**f, "points": str(f["points"])} for f in values["factors"]]
     tpl = services.template_save(actor=user, values=values, template=tpl, expected_version=version)
-    response["ETag"] = _etag("tpl", tpl)
+    response["ETag"] = etag("tpl", tpl)
     return _template_out(tpl)
 
 
@@ -632,7 +609,7 @@ def template_update(
 def document_build(
     request: HttpRequest, project_id: int, payload: DocumentBuildIn
 ) -> Status[DocumentOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     tpl = access.access_template(user=user, pk=payload.template_id)
     return Status(201, _document_out(services.document_build(actor=user, project=p, template=tpl)))
@@ -644,12 +621,12 @@ def document_build(
     summary="采购文件（编制中仅代理机构、采购人和监管可见；响应带 ETag）",
 )
 def document_get(request: HttpRequest, response: HttpResponse, project_id: int) -> DocumentOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     doc = _document(p)
     if not access.can_see_internals(user, p) and p.status not in c.PROJECT_PUBLIC_STATUSES:
         raise NotFound("项目尚未编制采购文件", code=c.ERR_NO_DOCUMENT)
-    response["ETag"] = _etag("doc", doc)
+    response["ETag"] = etag("doc", doc)
     return _document_out(doc)
 
 
@@ -661,13 +638,13 @@ def document_get(request: HttpRequest, response: HttpResponse, project_id: int) 
 def document_update(
     request: HttpRequest, response: HttpResponse, project_id: int, payload: DocumentPatch
 ) -> DocumentOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
-    version = _if_match(request, "doc", _document(p), required=True)
+    version = if_match_version(request, "doc", _document(p).pk, required=True)
     doc = services.document_update(
         actor=user, project=p, values=_doc_values(payload), expected_version=version
     )
-    response["ETag"] = _etag("doc", doc)
+    response["ETag"] = etag("doc", doc)
     return _document_out(doc)
 
 
@@ -677,7 +654,7 @@ def document_update(
     summary="采购文件合规审查：返回未修改与已说明理由的问题",
 )
 def compliance_check(request: HttpRequest, project_id: int) -> list[FindingOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     return [_finding_out(f) for f in services.compliance_check(actor=user, project=p)]
 
@@ -688,7 +665,7 @@ def compliance_check(request: HttpRequest, project_id: int) -> list[FindingOut]:
     summary="合规审查问题及处理（含书面理由，供监督）",
 )
 def finding_list(request: HttpRequest, project_id: int) -> list[FindingOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     if not access.can_see_internals(user, p):
         raise NotFound("项目不存在或您无权查看")
@@ -701,7 +678,7 @@ def finding_list(request: HttpRequest, project_id: int) -> list[FindingOut]:
     summary="书面说明保留条款的理由",
 )
 def finding_justify(request: HttpRequest, finding_id: int, payload: JustifyIn) -> FindingOut:
-    user = _user(request)
+    user = request_user(request)
     f = access.access_finding(user=user, pk=finding_id, action="manage")
     return _finding_out(
         services.finding_justify(actor=user, finding=f, justification=payload.justification)
@@ -714,7 +691,7 @@ def finding_justify(request: HttpRequest, finding_id: int, payload: JustifyIn) -
     summary="采购文件定稿（合规审查无未处理问题；生成 PDF）",
 )
 def document_finalize(request: HttpRequest, project_id: int) -> DocumentOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     return _document_out(services.document_finalize(actor=user, project=p))
 
@@ -727,7 +704,7 @@ def document_finalize(request: HttpRequest, project_id: int) -> DocumentOut:
 def document_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
     from zhengcai.tenders.views import pdf_response
 
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     return pdf_response(user=user, project=p, ip=_ip(request))
 
@@ -738,7 +715,7 @@ def document_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
     summary="采购文件下载记录（代理机构、采购人、监管；不向供应商公开）",
 )
 def download_list(request: HttpRequest, project_id: int) -> list[DownloadOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     if not access.can_see_internals(user, p):
         raise NotFound("项目不存在或您无权查看")
@@ -768,16 +745,16 @@ def download_list(request: HttpRequest, project_id: int) -> list[DownloadOut]:
 def project_publish(
     request: HttpRequest, response: HttpResponse, project_id: int, payload: PublishIn
 ) -> ProjectOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     p = services.project_publish(
         actor=user,
         project=p,
         bid_deadline=payload.bid_deadline,
         opening_place=payload.opening_place,
-        expected_version=_if_match(request, "prj", p, required=False),
+        expected_version=if_match_version(request, "prj", p.pk, required=False),
     )
-    response["ETag"] = _etag("prj", p)
+    response["ETag"] = etag("prj", p)
     return _project_out(p)
 
 
@@ -789,7 +766,7 @@ def project_publish(
 def project_correct(
     request: HttpRequest, project_id: int, payload: CorrectionIn
 ) -> Status[NoticeOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     notice = services.project_correct(
         actor=user,
@@ -797,7 +774,7 @@ def project_correct(
         changes=payload.changes,
         new_deadline=payload.new_deadline,
         document_values=_doc_values(payload.document) if payload.document else None,
-        expected_version=_if_match(request, "prj", p, required=False),
+        expected_version=if_match_version(request, "prj", p.pk, required=False),
     )
     return Status(201, _notice_out(notice))
 
@@ -808,7 +785,7 @@ def project_correct(
     summary="终止采购（发布后同时发布终止公告）",
 )
 def project_terminate(request: HttpRequest, project_id: int, payload: TerminateIn) -> ProjectOut:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     return _project_out(services.project_terminate(actor=user, project=p, reason=payload.reason))
 
@@ -822,7 +799,7 @@ def project_terminate(request: HttpRequest, project_id: int, payload: TerminateI
     summary="澄清答疑（供应商只见已发布的和自己提出的）",
 )
 def clarification_list(request: HttpRequest, project_id: int) -> list[ClarificationOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     return [_clar_out(x) for x in selectors.clarifications_for(user, p)]
 
@@ -835,7 +812,7 @@ def clarification_list(request: HttpRequest, project_id: int) -> list[Clarificat
 def clarification_ask(
     request: HttpRequest, project_id: int, payload: QuestionIn
 ) -> Status[ClarificationOut]:
-    user = _user(request)
+    user = request_user(request)
     p = access.access_project(user=user, pk=project_id)
     return Status(
         201, _clar_out(services.clarification_ask(actor=user, project=p, question=payload.question))
@@ -850,7 +827,7 @@ def clarification_ask(
 def clarification_answer(
     request: HttpRequest, clarification_id: int, payload: AnswerIn
 ) -> ClarificationOut:
-    user = _user(request)
+    user = request_user(request)
     item = access.access_clarification(user=user, pk=clarification_id, action="manage")
     return _clar_out(
         services.clarification_answer(
