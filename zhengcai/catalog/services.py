@@ -9,12 +9,13 @@ anything, and only administrators the national 品目分类目录.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zhengcai.accounts.constants import RegionLevel
 from zhengcai.accounts.models import Region, User
@@ -331,6 +332,54 @@ def _check_unit_level(region: Region, unit_level: Any) -> int:
     return int(unit_level)
 
 
+def _close_previous_version(
+    *,
+    actor: User | None,
+    key: QuerySet[Any],
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    summary: Callable[[Any], dict[str, Any]],
+    closed_action: str,
+    related: tuple[str, ...],
+) -> None:
+    """Make room for a dated version among the rows of `key` (one rule's versions, locked):
+    no second version on the same date, none overlapping a later one, and the version in
+    force before it closes the day before — audited (rules.md §0 "Versioning")."""
+    if key.filter(effective_from=effective_from).exists():
+        raise Conflict(
+            f"{effective_from} 生效的版本已存在，请修改该版本",
+            code=c.ERR_DUPLICATE,
+            detail={"field": "effective_from"},
+        )
+    later = key.filter(effective_from__gt=effective_from).order_by("effective_from").first()
+    if later is not None and (effective_to is None or effective_to >= later.effective_from):
+        raise Conflict(
+            f"已有 {later.effective_from} 生效的更新版本，新版本须在其之前失效",
+            code=c.ERR_VERSION_ORDER,
+            detail={"later": later.pk},
+        )
+    previous = (
+        key.filter(effective_from__lt=effective_from)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
+        .select_related(*related)
+        .order_by("-effective_from")
+        .first()
+    )
+    if previous is None:
+        return
+    before = summary(previous)
+    previous.effective_to = effective_from - ONE_DAY
+    previous.version += 1
+    previous.save(update_fields=["effective_to", "version"])
+    audit_record(
+        actor=actor,
+        action=closed_action,
+        obj=previous,
+        before=before,
+        after=summary(previous),
+    )
+
+
 @transaction.atomic
 def threshold_set(
     *,
@@ -358,38 +407,15 @@ def threshold_set(
     key = Threshold.objects.select_for_update().filter(
         region=region, unit_level=unit_level, category=category, kind=kind
     )
-    if key.filter(effective_from=effective_from).exists():
-        raise Conflict(
-            f"{effective_from} 生效的版本已存在，请修改该版本",
-            code=c.ERR_DUPLICATE,
-            detail={"field": "effective_from"},
-        )
-    later = key.filter(effective_from__gt=effective_from).order_by("effective_from").first()
-    if later is not None and (effective_to is None or effective_to >= later.effective_from):
-        raise Conflict(
-            f"已有 {later.effective_from} 生效的更新版本，新版本须在其之前失效",
-            code=c.ERR_VERSION_ORDER,
-            detail={"later": later.pk},
-        )
-    previous = (
-        key.filter(effective_from__lt=effective_from)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
-        .select_related("region")
-        .order_by("-effective_from")
-        .first()
+    _close_previous_version(
+        actor=actor,
+        key=key,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        summary=_threshold_summary,
+        closed_action="catalog.threshold.closed",
+        related=("region",),
     )
-    if previous is not None:
-        before = _threshold_summary(previous)
-        previous.effective_to = effective_from - ONE_DAY
-        previous.version += 1
-        previous.save(update_fields=["effective_to", "version"])
-        audit_record(
-            actor=actor,
-            action="catalog.threshold.closed",
-            obj=previous,
-            before=before,
-            after=_threshold_summary(previous),
-        )
     row = Threshold.objects.create(
         region=region,
         unit_level=unit_level,
@@ -712,33 +738,15 @@ def config_standard_set(
     effective_from, effective_to = _dates(effective_from, effective_to)
     basis = _text(basis, max_length=200, label="依据文件", field="basis")
     key = ConfigurationStandard.objects.select_for_update().filter(region=region, item=item)
-    if key.filter(effective_from=effective_from).exists():
-        raise Conflict(f"{effective_from} 生效的版本已存在，请修改该版本", code=c.ERR_DUPLICATE)
-    later = key.filter(effective_from__gt=effective_from).order_by("effective_from").first()
-    if later is not None and (effective_to is None or effective_to >= later.effective_from):
-        raise Conflict(
-            f"已有 {later.effective_from} 生效的更新版本，新版本须在其之前失效",
-            code=c.ERR_VERSION_ORDER,
-        )
-    previous = (
-        key.filter(effective_from__lt=effective_from)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
-        .select_related("region", "item")
-        .order_by("-effective_from")
-        .first()
+    _close_previous_version(
+        actor=actor,
+        key=key,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        summary=_standard_summary,
+        closed_action="catalog.standard.closed",
+        related=("region", "item"),
     )
-    if previous is not None:
-        before = _standard_summary(previous)
-        previous.effective_to = effective_from - ONE_DAY
-        previous.version += 1
-        previous.save(update_fields=["effective_to", "version"])
-        audit_record(
-            actor=actor,
-            action="catalog.standard.closed",
-            obj=previous,
-            before=before,
-            after=_standard_summary(previous),
-        )
     row = ConfigurationStandard.objects.create(
         region=region,
         item=item,
