@@ -11,7 +11,7 @@ official text.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from zhengcai.core.workdays import WorkCalendar
@@ -221,51 +221,27 @@ RFQ = MethodConfig(
 
 # seed 003: "电话询价" — uniform, ample, stable-price goods quoted by telephone or fax.
 # Practice, not a statutory method: it stays 询价 (法 32) with suppliers invited directly.
-RFQ_PHONE = MethodConfig(
-    code=Method.RFQ,
+RFQ_PHONE = replace(
+    RFQ,
     variant="phone",
     name="询价（电话询价）",
     citation="法 32, 40; seed 003 ⚠ 地方做法",
-    min_suppliers_to_open=3,
-    min_suppliers_to_continue=3,
     min_suppliers_note="询价对象不少于3家（法 40）",
     notice_kind=None,
-    notice_display=None,
-    document_availability=None,
     documents_to_deadline=Period(3, "WD", "74号令 45", uncertain=True),
     clarification_cutoff=Period(3, "WD", "74号令 45", uncertain=True),
-    has_opening=False,
-    has_negotiation_rounds=False,
-    has_final_quotations=False,
-    single_quote=True,
-    evaluation_methods=(Eval.LOWEST_QUOTE,),
-    price_weight=None,
-    goods_only=True,
     notes=("报价以电话/传真记录为准，平台登记每次报价的时间与记录人",),
 )
 
 # seed 003: "限时现场报价" — brand and model announced on site, suppliers quote within a set
 # time (combines 询价 and 谈判 against suppliers "控货").
-RFQ_TIMED_ONSITE = MethodConfig(
-    code=Method.RFQ,
+RFQ_TIMED_ONSITE = replace(
+    RFQ,
     variant="timed_onsite",
     name="询价（限时现场报价）",
     citation="法 32, 40; seed 003 ⚠ 地方做法",
-    min_suppliers_to_open=3,
-    min_suppliers_to_continue=3,
     min_suppliers_note="报价供应商不少于3家（法 40）",
-    notice_kind=NoticeKind.RFQ,
-    notice_display=None,
-    document_availability=None,
-    documents_to_deadline=Period(3, "WD", "74号令 45"),
-    clarification_cutoff=Period(3, "WD", "74号令 45"),
     has_opening=True,
-    has_negotiation_rounds=False,
-    has_final_quotations=False,
-    single_quote=True,
-    evaluation_methods=(Eval.LOWEST_QUOTE,),
-    price_weight=None,
-    goods_only=True,
     onsite_quote_minutes=30,
     notes=("现场公布品牌、型号，供应商在规定时限内一次报价",),
 )
