@@ -859,27 +859,17 @@ def plan_record_contracted(
     locked = _lock_plan(plan)
     if locked.status not in c.PLAN_COMMITTED_STATUSES:
         raise Conflict("只有已备案或已委托的计划可以登记合同金额", code=c.ERR_BAD_TRANSITION)
-    if amount <= 0:
-        raise InvalidInput("合同金额必须大于 0", code=c.ERR_AMOUNT_INVALID)
-    total = locked.contracted_amount + amount
-    if total > locked.amount:
-        raise RuleViolation(
-            f"合同金额累计 {total} 元超过计划金额 {locked.amount} 元（法6）",
-            code=c.ERR_OVER_BUDGET,
-        )
-    before = locked.contracted_amount
-    locked.contracted_amount = total
-    locked.version += 1
-    locked.save(update_fields=["contracted_amount", "version"])
-    audit_record(
+    return _add_execution(
         actor=actor,
+        plan=locked,
+        field="contracted_amount",
+        amount=amount,
+        cap=locked.amount,
+        what="合同金额",
+        cap_what="计划金额",
+        basis="（法6）",
         action="plan.contracted_recorded",
-        obj=locked,
-        organization=locked.organization,
-        before={"contracted_amount": before},
-        after={"contracted_amount": total, "added": amount},
     )
-    return locked
 
 
 @transaction.atomic
@@ -888,27 +878,52 @@ def plan_record_paid(
 ) -> ProcurementPlan:
     """Budget execution: a payment under this plan (called by the payments app)."""
     locked = _lock_plan(plan)
+    return _add_execution(
+        actor=actor,
+        plan=locked,
+        field="paid_amount",
+        amount=amount,
+        cap=locked.contracted_amount,
+        what="支付金额",
+        cap_what="合同金额",
+        basis="",
+        action="plan.paid_recorded",
+    )
+
+
+def _add_execution(
+    *,
+    actor: User | None,
+    plan: ProcurementPlan,
+    field: str,
+    amount: Decimal,
+    cap: Decimal,
+    what: str,
+    cap_what: str,
+    basis: str,
+    action: str,
+) -> ProcurementPlan:
+    """Add to one running execution total of a locked plan, never past its cap; audited."""
     if amount <= 0:
-        raise InvalidInput("支付金额必须大于 0", code=c.ERR_AMOUNT_INVALID)
-    total = locked.paid_amount + amount
-    if total > locked.contracted_amount:
+        raise InvalidInput(f"{what}必须大于 0", code=c.ERR_AMOUNT_INVALID)
+    before: Decimal = getattr(plan, field)
+    total = before + amount
+    if total > cap:
         raise RuleViolation(
-            f"支付金额累计 {total} 元超过合同金额 {locked.contracted_amount} 元",
-            code=c.ERR_OVER_BUDGET,
+            f"{what}累计 {total} 元超过{cap_what} {cap} 元{basis}", code=c.ERR_OVER_BUDGET
         )
-    before = locked.paid_amount
-    locked.paid_amount = total
-    locked.version += 1
-    locked.save(update_fields=["paid_amount", "version"])
+    setattr(plan, field, total)
+    plan.version += 1
+    plan.save(update_fields=[field, "version"])
     audit_record(
         actor=actor,
-        action="plan.paid_recorded",
-        obj=locked,
-        organization=locked.organization,
-        before={"paid_amount": before},
-        after={"paid_amount": total, "added": amount},
+        action=action,
+        obj=plan,
+        organization=plan.organization,
+        before={field: before},
+        after={field: total, "added": amount},
     )
-    return locked
+    return plan
 
 
 # =============================================================================================
