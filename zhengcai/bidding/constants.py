@@ -113,6 +113,17 @@ ERR_OBJECTION_CLOSED = "objection_closed"
 ERR_UNANSWERED_OBJECTIONS = "unanswered_objections"
 ERR_NO_OPENING = "no_opening_for_method"
 ERR_SEALED = "sealed_until_opening"
+ERR_REASON_REQUIRED = "reason_required"
+ERR_REP_REQUIRED = "purchaser_rep_required"
+ERR_RESPONSES_NOT_OPENED = "responses_not_opened"
+ERR_NO_REMAINING = "no_remaining_suppliers"
+ERR_FINAL_PENDING = "final_quotations_pending"
+ERR_NO_FINAL_WINDOW = "no_final_window"
+ERR_NOT_INVITED = "not_invited"
+ERR_BOND_OFFICER = "not_bond_officer"
+ERR_NOT_AWARDED = "not_awarded"
+ERR_NO_BOND = "no_bond_to_refund"
+ERR_ALREADY_SIGNED = "contract_already_recorded"
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10

@@ -93,6 +93,9 @@ class Participation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField()
+    # 谈判/磋商: why and when the panel excluded this supplier (told to the supplier).
+    eliminated_reason = models.TextField(blank=True, verbose_name="淘汰理由")
+    eliminated_at = models.DateTimeField(null=True, blank=True, verbose_name="淘汰时间")
 
     class Meta:
         ordering = ["lot_id", "registered_at"]
@@ -194,6 +197,8 @@ class BidBond(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     refund_due = models.DateField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    # The winner's refund runs from the contract signing (条例 33; 87号令 38).
+    contract_signed_on = models.DateField(null=True, blank=True, verbose_name="合同签订日")
     exemption = models.CharField(max_length=200, blank=True)
 
 
@@ -247,6 +252,8 @@ class NegotiationRound(models.Model):
     lot = models.ForeignKey("tenders.Lot", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveSmallIntegerField()
     changes = models.TextField(verbose_name="需求变更内容")
+    # The 采购人代表 who confirmed the changes (74号令 32; 214号 18 ⚠).
+    purchaser_rep = models.CharField(max_length=60, blank=True, verbose_name="采购人代表确认")
     recipients = models.JSONField(default=list)  # supplier organization ids notified
     final_window = models.ForeignKey(
         SubmissionWindow, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

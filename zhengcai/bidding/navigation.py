@@ -18,4 +18,16 @@ TILES = [
         url_name="bidding:keys",
         description=_("登记 ECDSA / SM2 签名公钥，下载签名工具说明"),
     ),
+    Tile(
+        roles={"agency", "purchaser", "supervisor", "regulator", "admin"},
+        label=_("保证金管理"),
+        url_name="bidding:bonds",
+        description=_("投标保证金的缴纳、退还期限与逾期未退提醒（条例 33；87号令 38）"),
+    ),
+    Tile(
+        roles={"supplier"},
+        label=_("我的保证金"),
+        url_name="bidding:bonds",
+        description=_("本单位投标保证金的状态与应退还日期"),
+    ),
 ]

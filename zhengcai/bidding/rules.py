@@ -64,3 +64,15 @@ def opening_outcome(count: int, minimum: int, method: str) -> str:
     if method in {"open_tender", "invited_tender"} and count == 2:
         return OpeningOutcome.NEEDS_METHOD_CHANGE
     return OpeningOutcome.TERMINATE
+
+
+def bond_overdue(*, status: str, refund_due: dt.date | None, today: dt.date) -> bool:
+    """逾期未退: still held after its refund day (条例 33; 87号令 38). The refund day itself is
+    within the 5 working days; from the next day on the refund is late and, by 87号令 38,
+    carries interest at the PBoC benchmark lending rate plus 20%."""
+    return status == "paid" and refund_due is not None and today > refund_due
+
+
+def bond_refunded_late(*, refund_due: dt.date | None, refunded_on: dt.date | None) -> bool:
+    """Refunded, but after its refund day (interest owed: 87号令 38)."""
+    return refund_due is not None and refunded_on is not None and refunded_on > refund_due

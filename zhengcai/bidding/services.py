@@ -300,8 +300,21 @@ def bond_refund_schedule(*, bond: BidBond, event_day: dt.date) -> BidBond:
     return bond
 
 
+def _require_bond_officer(actor: User, project: Project) -> None:
+    """Bid security is refunded by the purchaser or its agency (条例 33; 87号令 38)."""
+    if actor.role == Role.AGENCY and actor.organization_id == project.agency_id:
+        return
+    if actor.role == Role.PURCHASER and actor.organization_id == project.purchaser_id:
+        return
+    raise PermissionDenied("只有本项目的采购人或代理机构可以办理保证金", code=c.ERR_BOND_OFFICER)
+
+
 @transaction.atomic
 def bond_refund(*, actor: User, bond: BidBond) -> BidBond:
+    bond = (
+        BidBond.objects.select_for_update().select_related("participation__project").get(pk=bond.pk)
+    )
+    _require_bond_officer(actor, bond.participation.project)
     _transition(c.BOND_TRANSITIONS, bond.status, c.BondStatus.REFUNDED)
     bond.status = c.BondStatus.REFUNDED
     bond.refunded_at = clock.now()
@@ -895,9 +908,15 @@ def participation_eliminate(
     *, actor: User, participation: Participation, reason: str
 ) -> Participation:
     _require_agency(actor, participation.project)
-    _transition(c.PARTICIPATION_TRANSITIONS, participation.status, c.ParticipationStatus.ELIMINATED)
+    current = Participation.objects.select_for_update().get(pk=participation.pk)
+    _transition(c.PARTICIPATION_TRANSITIONS, current.status, c.ParticipationStatus.ELIMINATED)
+    reason = reason.strip()
+    if not reason:  # the supplier is told why (74号令 32 ⚠: 书面通知)
+        raise InvalidInput("请填写淘汰理由（将告知该供应商）", code=c.ERR_REASON_REQUIRED)
     participation.status = c.ParticipationStatus.ELIMINATED
-    participation.save(update_fields=["status"])
+    participation.eliminated_reason = reason[:2000]
+    participation.eliminated_at = clock.now()
+    participation.save(update_fields=["status", "eliminated_reason", "eliminated_at"])
     audit_record(
         actor=actor,
         action="bidding.participation_eliminate",
@@ -909,3 +928,125 @@ def participation_eliminate(
 
 def supplier_org(user: User) -> Organization | None:
     return user.organization if user.role == Role.SUPPLIER else None
+
+
+# --- rounds as the web pages run them; final quotations; bonds after award and contract -------
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor: User,
+    lot: Lot,
+    changes: str,
+    purchaser_rep: str,
+    final_deadline: dt.datetime | None = None,
+) -> NegotiationRound:
+    """A round of 谈判/磋商 as the agency records it for the panel: talks start once the
+    responses are opened; the panel may change only technical and service requirements and
+    contract terms, each change confirmed by the 采购人代表 (74号令 32; 214号 18 ⚠); the
+    changes go in writing to every supplier still in the talks (the round's `recipients`).
+    With `final_deadline` the round ends the talks and invites sealed final quotations
+    (74号令 33; 214号 21)."""
+    project = lot.project
+    _require_agency(actor, project)
+    rep = purchaser_rep.strip()
+    if not rep:
+        raise InvalidInput(
+            "需求变更须经采购人代表确认（74号令 32；214号 18），请填写确认人",
+            code=c.ERR_REP_REQUIRED,
+        )
+    opened = SubmissionWindow.objects.filter(
+        project=project, kind=c.WindowKind.BID, status=c.WindowStatus.OPENED
+    ).exists()
+    if not opened:
+        raise Conflict("响应文件开启后方可开始谈判/磋商", code=c.ERR_RESPONSES_NOT_OPENED)
+    if not Participation.objects.filter(lot=lot, status=c.ParticipationStatus.REGISTERED).exists():
+        raise Conflict("本包已没有继续参加谈判/磋商的供应商", code=c.ERR_NO_REMAINING)
+    if final_deadline is not None:
+        pending = SubmissionWindow.objects.filter(
+            project=project, kind=c.WindowKind.FINAL_QUOTE, status=c.WindowStatus.OPEN
+        )
+        if pending.exists():
+            raise Conflict("上一轮最后报价尚未开启", code=c.ERR_FINAL_PENDING)
+    rnd = round_create(actor=actor, lot=lot, changes=changes, final_deadline=final_deadline)
+    rnd.purchaser_rep = rep[:60]
+    rnd.save(update_fields=["purchaser_rep"])
+    audit_record(
+        actor=actor,
+        action="bidding.round_confirm",
+        obj=rnd,
+        after={"purchaser_rep": rnd.purchaser_rep, "recipients": rnd.recipients},
+    )
+    return rnd
+
+
+def final_quote_submit(
+    *,
+    actor: User,
+    rnd: NegotiationRound,
+    participation: Participation,
+    key_id: str,
+    schedule: dict[str, Any],
+    schedule_signature: str,
+    files: list[FileIn],
+    evidence_in: EvidenceIn | None = None,
+) -> Submitted:
+    """A sealed final quotation (最后报价) into the round's window: only a supplier the round
+    was sent to, still in the talks, for the round's lot (74号令 33; 214号 21). Sealing,
+    signatures and the deadline are those of `bid_submit` (SEALING.md)."""
+    if rnd.final_window is None:
+        raise Conflict("本轮未要求提交最后报价", code=c.ERR_NO_FINAL_WINDOW)
+    if participation.lot_id != rnd.lot_id or participation.supplier_id not in rnd.recipients:
+        raise PermissionDenied("本轮最后报价邀请未发送给该供应商", code=c.ERR_NOT_INVITED)
+    return bid_submit(
+        actor=actor,
+        participation=participation,
+        window=rnd.final_window,
+        key_id=key_id,
+        schedule=schedule,
+        schedule_signature=schedule_signature,
+        files=files,
+        evidence_in=evidence_in,
+    )
+
+
+@transaction.atomic
+def bond_contract_signed(
+    *, actor: User, lot: Lot, supplier: Organization, signed_on: dt.date
+) -> BidBond:
+    """Record the day the winner signed the contract and schedule its bid security refund:
+    5 working days after the contract is signed (条例 33; 87号令 38). The unsuccessful
+    suppliers' refunds run from the award notice (`bond_refund_schedule`, called when the
+    award is confirmed)."""
+    from zhengcai.tenders.constants import ProjectStatus
+
+    project = lot.project
+    _require_bond_officer(actor, project)
+    if project.status != ProjectStatus.AWARDED:
+        raise Conflict("项目确定中标（成交）后方可登记合同签订", code=c.ERR_NOT_AWARDED)
+    if signed_on > clock.today():
+        raise InvalidInput("合同签订日不能晚于今天", code="date_invalid")
+    bond = (
+        BidBond.objects.select_for_update()
+        .filter(participation__lot=lot, participation__supplier=supplier)
+        .first()
+    )
+    if bond is None or bond.status != c.BondStatus.PAID:
+        raise Conflict("该供应商没有待退还的投标保证金", code=c.ERR_NO_BOND)
+    if bond.contract_signed_on is not None:
+        raise Conflict("已登记合同签订日", code=c.ERR_ALREADY_SIGNED)
+    bond.contract_signed_on = signed_on
+    bond.save(update_fields=["contract_signed_on"])
+    bond_refund_schedule(bond=bond, event_day=signed_on)
+    audit_record(
+        actor=actor,
+        action="bidding.bond_contract_signed",
+        obj=bond,
+        after={
+            "supplier": supplier.pk,
+            "signed_on": signed_on.isoformat(),
+            "refund_due": bond.refund_due.isoformat() if bond.refund_due else None,
+        },
+    )
+    return bond

@@ -163,6 +163,17 @@ CLARIFICATION_TRANSITIONS: dict[str, set[str]] = {
     ClarificationStatus.ANSWERED: set(),
 }
 
+
+class CommentStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+COMMENT_TRANSITIONS: dict[str, set[str]] = {
+    CommentStatus.SUBMITTED: {CommentStatus.ANSWERED},
+    CommentStatus.ANSWERED: set(),
+}
+
 # --- defaults (⚠ configurable) --------------------------------------------------------------
 
 # Bid bond at most 2% of the budget (条例 33).
@@ -191,3 +202,6 @@ ERR_NOT_OPEN = "project_not_open"
 ERR_CLARIFICATION_CLOSED = "clarification_closed"
 ERR_JUSTIFICATION_REQUIRED = "justification_required"
 ERR_REASON_REQUIRED = "reason_required"
+ERR_COMMENT_CLOSED = "comment_period_closed"
+ERR_COMMENT_NOT_OPEN = "comment_period_not_open"
+ERR_COMMENT_PERIOD_RUNNING = "comment_period_running"

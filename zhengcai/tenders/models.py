@@ -397,6 +397,46 @@ class Clarification(models.Model):
         return self.question[:40]
 
 
+class DocumentComment(models.Model):
+    """A comment on the documents during the public comment period (采购文件征求意见,
+    platform practice ⚠), and the agency's answer. The public sees answered comments without
+    the commenter's name."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="提出单位",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(verbose_name="意见")
+    submitted_at = models.DateTimeField(verbose_name="提出时间")
+    status = models.CharField(
+        max_length=10,
+        choices=c.CommentStatus.choices,
+        default=c.CommentStatus.SUBMITTED,
+        verbose_name="状态",
+    )
+    answer = models.TextField(blank=True, verbose_name="答复")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name="答复时间")
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = "采购文件意见"
+        verbose_name_plural = "采购文件意见"
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
 class PublicationHead(models.Model):
     """Singleton holding the last feed sequence; locking it serializes publication so the
     sequence is gap-free in commit order (design §4 rule 11)."""

@@ -7,11 +7,13 @@ from django.db.models import Q, QuerySet
 
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import Organization, User
+from zhengcai.core import clock
 from zhengcai.tenders import access
 from zhengcai.tenders import constants as c
 from zhengcai.tenders.models import (
     Clarification,
     ComplianceFinding,
+    DocumentComment,
     DocumentDownload,
     Notice,
     Project,
@@ -86,3 +88,47 @@ def supplier_has_document(user: User, project: Project) -> bool:
 def feed(*, after: int = 0, limit: int = 100) -> QuerySet[PublicationEvent]:
     """The public feed: events after sequence `after`, in order (never skips, rule 11)."""
     return PublicationEvent.objects.filter(seq__gt=after).order_by("seq")[:limit]
+
+
+# --- public comment on the documents (采购文件征求意见) ---------------------------------------
+
+
+def projects_under_comment() -> QuerySet[Project]:
+    """Projects whose finalized documents are open for public comment today (public)."""
+    return (
+        Project.objects.select_related("purchaser", "agency")
+        .filter(
+            status=c.ProjectStatus.DOCUMENTS_READY,
+            public_comment_until__gte=clock.today(),
+        )
+        .order_by("public_comment_until", "id")
+    )
+
+
+def project_under_comment(pk: int) -> Project | None:
+    """A project whose documents are or were under comment and not yet published; the page
+    stays readable after the period ends (with its answers) until publication."""
+    return (
+        Project.objects.select_related("purchaser", "agency")
+        .filter(pk=pk, status=c.ProjectStatus.DOCUMENTS_READY, public_comment_until__isnull=False)
+        .first()
+    )
+
+
+def comments_for(user: User | None, project: Project) -> QuerySet[DocumentComment]:
+    """The agency (and the project's parties, regulators) see every comment with its author;
+    a supplier its own and the answered ones; the public only the answered ones."""
+    qs = DocumentComment.objects.filter(project=project).select_related(
+        "organization", "answered_by"
+    )
+    if (
+        user is not None
+        and user.is_authenticated
+        and access.can_see_internals(user, project)
+        and access.projects_visible(user).filter(pk=project.pk).exists()
+    ):
+        return qs
+    answered = Q(status=c.CommentStatus.ANSWERED)
+    if user is not None and user.is_authenticated and user.role == Role.SUPPLIER:
+        return qs.filter(answered | Q(organization_id=user.organization_id))
+    return qs.filter(answered)

@@ -44,6 +44,7 @@ from zhengcai.tenders import constants as c
 from zhengcai.tenders.models import (
     Clarification,
     ComplianceFinding,
+    DocumentComment,
     DocumentDownload,
     DocumentTemplate,
     Lot,
@@ -857,6 +858,79 @@ def public_comment_open(*, actor: User, project: Project, until: dt.date) -> Pro
     return locked
 
 
+def comment_period_open(project: Project) -> bool:
+    """The documents are under public comment: finalized, not yet published, and today is on
+    or before the last day of the period (the last day counts in full, by the server clock)."""
+    return (
+        project.status == c.ProjectStatus.DOCUMENTS_READY
+        and project.public_comment_until is not None
+        and clock.today() <= project.public_comment_until
+    )
+
+
+@transaction.atomic
+def comment_submit(*, actor: User, project: Project, text: str) -> DocumentComment:
+    """A supplier's comment on the documents while the comment period runs (platform
+    practice ⚠); refused from the day after the period's last day."""
+    if actor.role != Role.SUPPLIER or actor.organization is None:
+        raise PermissionDenied("只有供应商可以对采购文件提出意见")
+    locked = _lock(project)
+    if locked.public_comment_until is None or locked.status != c.ProjectStatus.DOCUMENTS_READY:
+        raise Conflict("该项目的采购文件未在征求意见", code=c.ERR_COMMENT_NOT_OPEN)
+    if not comment_period_open(locked):
+        raise RuleViolation(
+            f"征求意见已于 {locked.public_comment_until:%Y-%m-%d} 截止",
+            code=c.ERR_COMMENT_CLOSED,
+            detail={"until": locked.public_comment_until.isoformat()},
+            status=409,
+        )
+    body = text.strip()
+    if not body:
+        raise InvalidInput("请填写意见", code="comment_required")
+    item = DocumentComment.objects.create(
+        project=locked,
+        organization=actor.organization,
+        submitted_by=actor,
+        text=body[:4000],
+        submitted_at=clock.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="comment.submitted",
+        obj=item,
+        organization=actor.organization,
+        after={"project": locked.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def comment_answer(*, actor: User, comment: DocumentComment, answer: str) -> DocumentComment:
+    """The agency answers a comment (also after the period ended); the answer is public,
+    without the commenter's name."""
+    item = DocumentComment.objects.select_for_update().get(pk=comment.pk)
+    project = _lock(item.project)
+    _require_manager(actor, project)
+    if c.CommentStatus.ANSWERED not in c.COMMENT_TRANSITIONS[item.status]:
+        raise _bad_transition(c.CommentStatus, item.status, c.CommentStatus.ANSWERED, "意见")
+    body = answer.strip()
+    if not body:
+        raise InvalidInput("请填写答复", code="answer_required")
+    item.answer = body[:4000]
+    item.status = c.CommentStatus.ANSWERED
+    item.answered_by = actor
+    item.answered_at = clock.now()
+    item.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    audit_record(
+        actor=actor,
+        action="comment.answered",
+        obj=item,
+        organization=project.agency,
+        after={"answer": item.answer},
+    )
+    return item
+
+
 # =============================================================================================
 # Notices
 # =============================================================================================
@@ -979,6 +1053,12 @@ def project_publish(
     _require_clean(doc)
     if doc.status != c.DocumentStatus.FINAL or doc.rendered_version != doc.version:
         raise Conflict("采购文件须先定稿", code=c.ERR_NO_DOCUMENT)
+    if comment_period_open(locked):
+        raise Conflict(
+            f"采购文件征求意见期至 {locked.public_comment_until:%Y-%m-%d}，期满后方可发布公告",
+            code=c.ERR_COMMENT_PERIOD_RUNNING,
+            detail={"until": f"{locked.public_comment_until:%Y-%m-%d}"},
+        )
     if bid_deadline.tzinfo is None:
         raise InvalidInput("截止时间须带时区", code="datetime_invalid")
     deadline = bid_deadline.astimezone(clock.SHANGHAI)

@@ -13,4 +13,11 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("public/notices/", views.public_notices, name="public_notices"),
     path("public/notices/<int:pk>/", views.public_notice, name="public_notice"),
+    path("public/comments/", views.public_comments, name="public_comments"),
+    path("public/comments/<int:pk>/", views.public_comment, name="public_comment"),
+    path(
+        "public/comments/<int:pk>/document/",
+        views.public_comment_document,
+        name="public_comment_document",
+    ),
 ]

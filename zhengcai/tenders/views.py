@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
-from zhengcai.core.errors import DomainError, InvalidInput
+from zhengcai.core.errors import DomainError, InvalidInput, NotFound
 from zhengcai.core.models import AuditEntry
 from zhengcai.plans.access import commissions_visible
 from zhengcai.plans.constants import CommissionStatus
 from zhengcai.tenders import access, methods, rules, selectors, services
 from zhengcai.tenders import constants as c
-from zhengcai.tenders.models import ProcurementDocument, Project
+from zhengcai.tenders.models import DocumentComment, ProcurementDocument, Project
 
 PAGE = 20
 
@@ -171,6 +171,11 @@ def _project_context(user: User, project: Project) -> dict[str, Any]:
         "eval_choices": [(v, label) for v, label in c.EvaluationMethod.choices if cfg.allows(v)],
         "factors_json": json.dumps(doc.factors if doc else [], ensure_ascii=False, indent=1),
         "rule_labels": rules.RULE_LABELS,
+        "comments": list(selectors.comments_for(user, project))
+        if project.public_comment_until
+        else [],
+        "comment_open": services.comment_period_open(project),
+        "default_comment_until": f"{cal.add_working_days(today, 5):%Y-%m-%d}",
     }
 
 
@@ -326,6 +331,21 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     def finalize() -> None:
         services.document_finalize(actor=user, project=project)
 
+    def comment_open() -> None:
+        try:
+            until = dt.date.fromisoformat(post.get("comment_until", ""))
+        except ValueError as exc:
+            raise InvalidInput("请填写征求意见截止日", code="date_invalid") from exc
+        services.public_comment_open(actor=user, project=project, until=until)
+
+    def comment_answer() -> None:
+        item = DocumentComment.objects.filter(
+            project=project, pk=int(post.get("comment") or 0)
+        ).first()
+        if item is None:
+            raise NotFound("意见不存在")
+        services.comment_answer(actor=user, comment=item, answer=post.get("answer", ""))
+
     ops: dict[str, tuple[Callable[[], Any], str]] = {
         "update": (update, "项目信息已保存"),
         "lot": (lot, "已增加采购包"),
@@ -341,6 +361,8 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         "answer": (answer, "已答复并发布澄清公告"),
         "ask": (ask, "问题已提交"),
         "terminate": (terminate, "项目已终止"),
+        "comment_open": (comment_open, "已公开征求意见"),
+        "comment_answer": (comment_answer, "已答复"),
     }
     if op not in ops:
         messages.error(request, "未知操作")
@@ -459,3 +481,59 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "clarifications": list(selectors.public_clarifications(project)),
         },
     )
+
+
+# --- public comment on the documents (采购文件征求意见) ---------------------------------------
+
+
+def public_comments(request: HttpRequest) -> HttpResponse:
+    """The documents under public comment today (no login)."""
+    return render(
+        request,
+        "tenders/public_comments.html",
+        {"projects": list(selectors.projects_under_comment()), "today": clock.today()},
+    )
+
+
+def public_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project's documents under comment: the period, the documents, the answered
+    comments; a logged-in supplier submits a comment here."""
+    project = selectors.project_under_comment(pk)
+    if project is None:
+        raise Http404("该项目的采购文件未在征求意见")
+    viewer = request.user
+    user = viewer if isinstance(viewer, User) and viewer.is_authenticated else None
+    if request.method == "POST":
+        if user is None:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        me = _me(request)
+        return _act(
+            request,
+            lambda: services.comment_submit(
+                actor=me, project=project, text=request.POST.get("text", "")
+            ),
+            "意见已提交，代理机构将予以答复",
+            reverse("tenders:public_comment", args=[pk]),
+        )
+    return render(
+        request,
+        "tenders/public_comment.html",
+        {
+            "project": project,
+            "lots": list(project.lots.all()),
+            "open": services.comment_period_open(project),
+            "comments": list(
+                selectors.comments_for(user if isinstance(user, User) else None, project)
+            ),
+            "today": clock.today(),
+        },
+    )
+
+
+def public_comment_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The documents under comment, as HTML (what the PDF contains), for anyone."""
+    project = selectors.project_under_comment(pk)
+    doc = ProcurementDocument.objects.filter(project=project).first() if project else None
+    if project is None or doc is None:
+        raise Http404("该项目的采购文件未在征求意见")
+    return HttpResponse(doc.html or services.render_document_html(project, doc))

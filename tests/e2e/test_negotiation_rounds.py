@@ -1,0 +1,318 @@
+"""竞争性磋商 in the browser: responses opened → the agency eliminates one supplier with its
+reason and sends a round of requirement changes with a final-quotation deadline → two suppliers
+submit sealed final quotations in the browser (the same signing form as bids) → the eliminated
+supplier sees why → after the deadline the agency opens the final quotations and signs the
+record. Then the public comment page of another project, and the bond page after the award.
+Screenshots under var/screenshots/rounds-*, comments-*, bonds-*."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.conftest import shot
+from zhengcai.accounts.demo import DEMO_PASSWORD
+from zhengcai.accounts.models import User
+from zhengcai.bidding import client, services
+from zhengcai.bidding.models import BidBond
+from zhengcai.core import clock
+from zhengcai.plans.models import Commission, ProcurementPlan
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DEADLINE = dt.datetime(2026, 12, 14, 9, 30, tzinfo=clock.SHANGHAI)
+FINAL = dt.datetime(2026, 12, 14, 15, 0, tzinfo=clock.SHANGHAI)
+
+
+def login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("[data-testid=login-form] button")
+    page.wait_for_url("**/accounts/workbench/")
+
+
+def logout(page) -> None:
+    page.click("[data-testid=logout]")
+
+
+def _project(no: str, name: str, method: str, status: str = "published"):  # type: ignore[no-untyped-def]
+    from zhengcai.tenders.models import Lot, Project
+
+    agency = User.objects.get(username="agency").organization
+    purchaser = User.objects.get(username="purchaser").organization
+    plan = ProcurementPlan.objects.order_by("pk").first()
+    assert plan is not None
+    now = clock.now()
+    com = Commission.objects.create(
+        plan=plan,
+        purchaser=purchaser,
+        agency=agency,
+        handed_at=now,
+        holder=agency,
+        holder_since=now,
+        status="accepted",
+    )
+    p = Project.objects.create(
+        commission=com,
+        plan=plan,
+        purchaser=purchaser,
+        agency=agency,
+        project_no=no,
+        name=name,
+        method=method,
+        object_kind="services",
+        item_code="C99000000",
+        budget=Decimal("800000.00"),
+        status=status,
+        bid_deadline=DEADLINE if status == "published" else None,
+        opening_at=DEADLINE if status == "published" else None,
+        created_at=now,
+        updated_at=now,
+    )
+    Lot.objects.create(
+        project=p,
+        number=1,
+        name="智慧校园运维服务",
+        budget=Decimal("800000.00"),
+        quantity=Decimal("1"),
+        unit="项",
+        bid_bond_amount=Decimal("16000.00"),
+    )
+    return p
+
+
+def _respond(p, username: str, price: str):  # type: ignore[no-untyped-def]
+    """A response (响应文件) sealed through the services with the supplier's own signer."""
+    u = User.objects.get(username=username)
+    signer = client.generate("ecdsa-p256")
+    key = services.key_register(actor=u, public_key=signer.public_key)
+    part = services.participation_register(actor=u, lot=p.lots.get())
+    services.bond_record(actor=u, participation=part, amount=Decimal("16000.00"))
+    window = services.bid_window(p)
+    body = client.bid_payload(
+        window_uid=window.uid,
+        signer=signer,
+        key_id=key.key_id,
+        schedule={"total_price": price, "discount": "0", "declarations": {"sme_size": "small"}},
+        files={"磋商响应文件.pdf": f"%PDF-1.4 {username}".encode()},
+    )
+    services.bid_submit(
+        actor=u,
+        participation=part,
+        window=window,
+        key_id=key.key_id,
+        schedule=body["schedule"],
+        schedule_signature=body["schedule_signature"],
+        files=[
+            services.FileIn(f["name"], base64.b64decode(f["content_b64"]), f["signature"])
+            for f in body["files"]
+        ],
+    )
+    return u, signer, key, part
+
+
+def _browser_final(page, base: str, p, username: str, price: str) -> None:  # type: ignore[no-untyped-def]
+    login(page, base, username)
+    page.goto(f"{base}/bidding/projects/{p.pk}/rounds/")
+    assert "服务响应时间由2小时缩短为1小时" in page.inner_text("[data-testid=round-changes]")
+    from zhengcai.bidding.models import SupplierKey
+
+    demo_key = SupplierKey.objects.get(
+        organization=User.objects.get(username=username).organization,
+        demo_private_sealed__isnull=False,
+    )
+    page.select_option("[data-testid=final-form] select[name=key_id]", demo_key.key_id)
+    page.check("[data-testid=final-demo-sign]")
+    page.fill("[data-testid=final-price]", price)
+    page.click("[data-testid=final-submit]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=final-receipt]").count() == 1, page.inner_text("main")
+    assert price not in page.content()  # the page shows the receipt, never the sealed price
+
+
+def test_consultation_rounds_comments_and_bonds(
+    page, live_server, demo_data, settings, tmp_path
+) -> None:
+    settings.ZHENGCAI = {**settings.ZHENGCAI, "BIDDING_DEMO_SIGNER": True}
+    base = live_server.url
+    clock.freeze(dt.datetime(2026, 12, 14, 9, 0, tzinfo=clock.SHANGHAI))
+    try:
+        p = _project("ZC-E2E-CS-001", "智慧校园运维服务（竞争性磋商）", "consultation")
+        me = User.objects.get(username="supplier")
+        names = ["supplier"]
+        seen = {me.organization_id}
+        for u in User.objects.filter(role="supplier").order_by("pk"):
+            if u.organization_id not in seen and len(names) < 4:
+                seen.add(u.organization_id)
+                names.append(u.username)
+        a, b, cc, d = names
+        for username, price in zip(
+            names, ("780000.00", "775000.00", "790000.00", "760000.00"), strict=True
+        ):
+            _respond(p, username, price)
+        for username in (a, b):  # demo signer keys for the two browser suppliers
+            services.key_create_demo(actor=User.objects.get(username=username))
+
+        # 1. After the deadline the agency opens the responses on the opening page.
+        clock.freeze(DEADLINE + dt.timedelta(minutes=1))
+        login(page, base, "agency")
+        page.goto(f"{base}/bidding/projects/{p.pk}/")
+        page.click("[data-testid=opening-start]")
+        page.wait_for_selector("[data-testid=opening-record]")
+        page.click("[data-testid=opening-sign]")
+        page.wait_for_selector("[data-testid=opening-signature]")
+
+        # 2. Rounds page: eliminate one supplier with its reason, send a round with changes and
+        #    a final-quotation deadline to the remaining three.
+        page.click("[data-testid=rounds-link]")
+        part_d = p.participations.get(supplier=User.objects.get(username=d).organization)
+        page.fill(
+            f"[data-testid=eliminate-reason-{part_d.pk}]", "未提供有效的信息安全等级保护测评证明"
+        )
+        page.click(f"[data-testid=eliminate-{part_d.pk}]")
+        page.wait_for_selector("text=理由已告知该供应商")
+        page.fill(
+            "[data-testid=round-changes-input]",
+            "服务响应时间由2小时缩短为1小时；驻场人员由2人增至3人（合同草案第5条相应修改）",
+        )
+        page.fill("[data-testid=round-rep]", "李明（采购人代表）")
+        page.fill("[data-testid=round-final-deadline]", FINAL.strftime("%Y-%m-%dT%H:%M:%S"))
+        page.click("[data-testid=round-submit]")
+        page.wait_for_selector("[data-testid=round-1]")
+        assert "3 家" in page.inner_text("[data-testid=round-1]")
+        shot(page, "rounds-1-agency-round-sent")
+        logout(page)
+
+        # 3. Two suppliers submit sealed final quotations in the browser; the third by its tool.
+        _browser_final(page, base, p, a, "742000.00")
+        shot(page, "rounds-2-supplier-final-receipt")
+        logout(page)
+        _browser_final(page, base, p, b, "738500.00")
+        logout(page)
+        from zhengcai.bidding.models import NegotiationRound
+
+        rnd = NegotiationRound.objects.get(project=p)
+        u3 = User.objects.get(username=cc)
+        signer = client.generate("ecdsa-p256")
+        key = services.key_register(actor=u3, public_key=signer.public_key)
+        body = client.bid_payload(
+            window_uid=rnd.final_window.uid,
+            signer=signer,
+            key_id=key.key_id,
+            schedule={"total_price": "751000.00", "discount": "0"},
+            files={},
+        )
+        services.final_quote_submit(
+            actor=u3,
+            rnd=rnd,
+            participation=p.participations.get(supplier=u3.organization),
+            key_id=key.key_id,
+            schedule=body["schedule"],
+            schedule_signature=body["schedule_signature"],
+            files=[],
+        )
+
+        # 4. The eliminated supplier sees why, and not the round's changes.
+        login(page, base, d)
+        page.goto(f"{base}/bidding/projects/{p.pk}/rounds/")
+        notice = page.inner_text("[data-testid=eliminated-notice]")
+        assert "信息安全等级保护" in notice
+        assert "驻场人员" not in page.content()
+        shot(page, "rounds-3-eliminated-supplier")
+        logout(page)
+
+        # 5. Before the final deadline nothing opens; after it the agency opens and signs.
+        login(page, base, "agency")
+        page.goto(f"{base}/bidding/projects/{p.pk}/rounds/")
+        assert "742,000.00" not in page.content()
+        clock.freeze(FINAL + dt.timedelta(minutes=1))
+        page.goto(f"{base}/bidding/projects/{p.pk}/rounds/")
+        page.click("[data-testid=final-opening] [data-testid=opening-start]")
+        page.wait_for_selector("[data-testid=final-opening] [data-testid=opening-record]")
+        record = page.inner_text("[data-testid=final-opening] [data-testid=opening-record]")
+        assert "742,000.00" in record and "738,500.00" in record and "751,000.00" in record
+        page.click("[data-testid=final-opening] [data-testid=opening-sign]")
+        page.wait_for_selector("[data-testid=final-opening] [data-testid=opening-signature]")
+        shot(page, "rounds-4-final-quotations-signed")
+
+        # 6. Public comment: the agency opens the period on a finalized project; a supplier
+        #    comments on the public page; the agency answers; the public reads the answer.
+        c2 = _project("ZC-E2E-ZQ-001", "市民服务中心物业管理服务", "open_tender", "documents_ready")
+        page.goto(f"{base}/tenders/projects/{c2.pk}/")
+        page.fill("[data-testid=comment-until-input]", "2026-12-21")
+        page.click("[data-testid=comment-open]")
+        page.wait_for_selector("[data-testid=comment-until]")
+        logout(page)
+        login(page, base, a)
+        page.goto(f"{base}/tenders/public/comments/{c2.pk}/")
+        page.fill(
+            "[data-testid=comment-text]", "保洁人员配置标准未明确，建议按建筑面积给出最低人数"
+        )
+        page.click("[data-testid=comment-submit]")
+        page.wait_for_selector("text=意见已提交")
+        logout(page)
+        login(page, base, "agency")
+        page.goto(f"{base}/tenders/projects/{c2.pk}/")
+        page.fill("[data-testid=comment-answer-input]", "采纳：按每5000平方米不少于2人配置")
+        page.click("[data-testid=comment-answer]")
+        page.wait_for_selector("text=采纳：按每5000平方米不少于2人配置")
+        page.locator("#comments").screenshot(path=str(shot_path("comments-1-agency-answered")))
+        logout(page)
+        page.goto(f"{base}/tenders/public/comments/")
+        page.click(f"text={c2.name}")
+        page.wait_for_selector("[data-testid=comment-period]")
+        assert "采纳：按每5000平方米不少于2人配置" in page.inner_text("[data-testid=comment-list]")
+        shot(page, "comments-2-public-page")
+
+        # 7. Bonds after the award (the award itself is the evaluation helper's): the losers'
+        #    refunds run from the award notice; one is overdue; the contract schedules the
+        #    winner's; the agency refunds one; the winner sees its own bond.
+        from zhengcai.tenders.models import Project
+
+        Project.objects.filter(pk=p.pk).update(status="awarded")
+        clock.freeze(dt.datetime(2026, 12, 28, 10, 0, tzinfo=clock.SHANGHAI))
+        for username in (b, cc, d):
+            bond = BidBond.objects.get(
+                participation__project=p,
+                participation__supplier=User.objects.get(username=username).organization,
+            )
+            services.bond_refund_schedule(bond=bond, event_day=dt.date(2026, 12, 15))
+        login(page, base, "agency")
+        page.goto(f"{base}/bidding/bonds/?project={p.pk}")
+        page.wait_for_selector("[data-testid=overdue-flag]")
+        lot = p.lots.get()
+        page.select_option(
+            f"[data-testid=contract-supplier-{lot.pk}]",
+            str(User.objects.get(username=a).organization_id),
+        )
+        page.fill(f"[data-testid=contract-date-{lot.pk}]", "2026-12-28")
+        page.click(f"[data-testid=contract-submit-{lot.pk}]")
+        page.wait_for_selector("text=已登记合同签订日")
+        assert page.locator(f"[data-testid=contract-form-{lot.pk}]").count() == 0
+        bond_b = BidBond.objects.get(
+            participation__project=p,
+            participation__supplier=User.objects.get(username=b).organization,
+        )
+        page.click(f"[data-testid=refund-{bond_b.pk}]")
+        page.wait_for_selector("text=已退还保证金")
+        assert page.locator("[data-testid=overdue-flag]").count() == 2
+        shot(page, "bonds-1-agency")
+        logout(page)
+        login(page, base, a)
+        page.goto(f"{base}/bidding/bonds/")
+        page.wait_for_selector("[data-testid=bond-table]")
+        assert "合同签订日" in page.inner_text("[data-testid=bond-table]")
+        shot(page, "bonds-2-supplier")
+    finally:
+        clock.unfreeze()
+
+
+def shot_path(name: str):  # type: ignore[no-untyped-def]
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
