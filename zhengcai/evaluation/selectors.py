@@ -1,0 +1,192 @@
+"""Reads of the evaluation app for the pages and the API: a user's evaluations, a member's
+worklist, a member's sheet for one bid, the summary tables and the supplier's requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhengcai.accounts.models import User
+from zhengcai.evaluation import access
+from zhengcai.evaluation import constants as c
+from zhengcai.evaluation.models import Check, Evaluation, Flag, Member, ReviewedBid, Score
+
+S = c.EvaluationStatus
+
+
+def evaluations_for_user(user: User) -> QuerySet[Evaluation]:
+    return access.visible_evaluations(user).order_by("-opened_at", "-pk")
+
+
+def evaluation_for_lot(lot_id: int) -> Evaluation | None:
+    return Evaluation.objects.filter(lot_id=lot_id).order_by("-pk").first()
+
+
+def member_for(user: User, ev: Evaluation) -> Member | None:
+    return ev.members.filter(user=user).first()
+
+
+def pending_declarations(user: User) -> QuerySet[Member]:
+    """Seats waiting for the user's 回避声明 (before the start)."""
+    return Member.objects.filter(
+        user=user, declared_at__isnull=True, evaluation__status=S.FORMING
+    ).select_related("evaluation__project", "evaluation__lot")
+
+
+@dataclass
+class MemberView:
+    pk: int
+    name: str  # "专家 N" until the names are visible
+    kind: str
+    kind_label: str
+    is_chair: bool
+    declared: bool
+    status: str
+
+
+def members(ev: Evaluation, viewer: User) -> list[MemberView]:
+    visible = access.expert_names_visible(viewer, ev)
+    out = []
+    for m in ev.members.select_related("user").order_by("position"):
+        name = m.user.get_full_name() if visible or m.user_id == viewer.pk else f"专家 {m.position}"
+        out.append(
+            MemberView(
+                m.pk,
+                name,
+                m.kind,
+                m.get_kind_display(),
+                m.is_chair,
+                m.declared_at is not None,
+                m.status,
+            )
+        )
+    return out
+
+
+@dataclass
+class Todo:
+    kind: str  # declare | check | score | resubmit | sign
+    label: str
+    reviewed_bid_id: int | None = None
+    factor: str = ""
+
+
+def worklist(member: Member) -> list[Todo]:
+    """What the member still has to do in the evaluation's current status."""
+    ev = member.evaluation
+    if member.status != c.MemberStatus.ACTIVE:
+        return []
+    if ev.status == S.FORMING:
+        return [] if member.declared_at else [Todo("declare", "作回避声明")]
+    out: list[Todo] = []
+    if ev.status == S.REVIEWING:
+        done = set(Check.objects.filter(member=member).values_list("reviewed_bid_id", "stage"))
+        stages = [c.Stage.COMPLIANCE]
+        if ev.procedure != "tender":
+            stages.insert(0, c.Stage.QUALIFICATION)
+        for rb in ev.bids.select_related("supplier"):
+            for st in stages:
+                if (rb.pk, st) not in done:
+                    out.append(Todo("check", f"{c.Stage(st).label}：{rb.supplier.name}", rb.pk))
+    elif ev.status == S.SCORING:
+        names = {str(f["name"]) for f in ev.subjective_factors}
+        for rb in ev.bids.filter(valid=True).select_related("supplier"):
+            have = set(rb.scores.filter(member=member).values_list("factor", flat=True))
+            if have != names:
+                out.append(Todo("score", f"评分：{rb.supplier.name}", rb.pk))
+    elif ev.status == S.CONCLUDING:
+        for f in ev.flags.filter(status=c.FlagStatus.OPEN).select_related("reviewed_bid__supplier"):
+            out.append(
+                Todo(
+                    "resubmit",
+                    f"复核评分：{f.reviewed_bid.supplier.name}「{f.factor}」",
+                    f.reviewed_bid_id,
+                    f.factor,
+                )
+            )
+    elif ev.status == S.SIGNING:
+        rep = ev.reports.filter(final=False).order_by("-version").first()
+        if rep is not None and not rep.signatures.filter(member=member).exists():
+            out.append(Todo("sign", "签署评审报告"))
+    return out
+
+
+@dataclass
+class SheetRow:
+    name: str
+    points: Decimal
+    objective: bool
+    criteria: str
+    value: Decimal | None
+    note: str
+    flagged: bool
+
+
+def sheet(member: Member, reviewed_bid: ReviewedBid) -> list[SheetRow]:
+    ev = member.evaluation
+    mine = {s.factor: s for s in Score.objects.filter(member=member, reviewed_bid=reviewed_bid)}
+    flagged = set(
+        Flag.objects.filter(reviewed_bid=reviewed_bid, status=c.FlagStatus.OPEN).values_list(
+            "factor", flat=True
+        )
+    )
+    rows = []
+    for f in ev.subjective_factors:
+        name = str(f["name"])
+        s = mine.get(name)
+        rows.append(
+            SheetRow(
+                name,
+                Decimal(str(f["points"])),
+                bool(f.get("objective")),
+                str(f.get("criteria", "")),
+                s.value if s else None,
+                s.note if s else "",
+                name in flagged,
+            )
+        )
+    return rows
+
+
+@dataclass
+class BidRow:
+    rb: ReviewedBid
+    checks: dict[str, list[Check]] = field(default_factory=dict)
+    scores: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # member → factor → v
+
+
+def summary(ev: Evaluation) -> list[BidRow]:
+    """Every bid with its checks and every member's scores (agency, chair, report pages)."""
+    bids = list(ev.bids.select_related("supplier").order_by("order", "pk"))
+    checks = Check.objects.filter(reviewed_bid__evaluation=ev).select_related("by")
+    scores = Score.objects.filter(reviewed_bid__evaluation=ev)
+    rows = {rb.pk: BidRow(rb) for rb in bids}
+    for ch in checks:
+        rows[ch.reviewed_bid_id].checks.setdefault(ch.stage, []).append(ch)
+    for sc in scores:
+        rows[sc.reviewed_bid_id].scores.setdefault(sc.member_id, {})[sc.factor] = sc.value
+    return [rows[rb.pk] for rb in bids]
+
+
+def flags(ev: Evaluation) -> QuerySet[Flag]:
+    return ev.flags.select_related("reviewed_bid__supplier", "settled_by")
+
+
+def candidates(ev: Evaluation) -> list[ReviewedBid]:
+    from zhengcai.evaluation.services import candidates as _candidates
+
+    return _candidates(ev)
+
+
+def current_report(ev: Evaluation) -> Any:
+    return ev.reports.order_by("-version").first()
+
+
+def supplier_requests(user: User) -> QuerySet[ReviewedBid]:
+    """The supplier's abnormal-low justification requests (87号令 60)."""
+    return ReviewedBid.objects.filter(
+        supplier_id=user.organization_id, abnormal_low=True
+    ).select_related("evaluation__project", "evaluation__lot")
