@@ -17,23 +17,40 @@ class EvaluationStatus(models.TextChoices):
     SIGNED = "signed", _("评审报告已签署")
     AWARDED = "awarded", _("采购人已确定结果")
     FAILED = "failed", _("废标（有效供应商不足）")
+    # 87号令 49: the committee cannot be completed in time — evaluation stopped, every opinion
+    # void; the lot stays open for a newly formed committee.
+    STOPPED = "stopped", _("评审终止（委员会无法补足）")
 
 
 S = EvaluationStatus
 # One door per state change (design §4 rule 2). REVIEWING → CONCLUDING for methods without
 # subjective factors (最低评标价法 and the like).
 TRANSITIONS: dict[str, set[str]] = {
-    S.FORMING: {S.REVIEWING},
-    S.REVIEWING: {S.SCORING, S.CONCLUDING, S.FAILED},
-    S.SCORING: {S.CONCLUDING},
+    S.FORMING: {S.REVIEWING, S.STOPPED},
+    S.REVIEWING: {S.SCORING, S.CONCLUDING, S.FAILED, S.STOPPED},
+    S.SCORING: {S.CONCLUDING, S.STOPPED},
     S.CONCLUDING: {S.SIGNING, S.FAILED},
     S.SIGNING: {S.SIGNED},
     S.SIGNED: {S.AWARDED},
     S.AWARDED: set(),
     S.FAILED: set(),
+    S.STOPPED: set(),
 }
+# Statuses that no longer hold the lot (a new evaluation may be opened).
+CLOSED_STATUSES = {S.FAILED, S.STOPPED}
+# 87号令 49 / 198号 17: a member may be replaced until the end of scoring.
+REPLACEABLE_STATUSES = {S.FORMING, S.REVIEWING, S.SCORING}
 # Statuses in which the experts' names are visible beyond the agency.
-STARTED_STATUSES = {S.REVIEWING, S.SCORING, S.CONCLUDING, S.SIGNING, S.SIGNED, S.AWARDED, S.FAILED}
+STARTED_STATUSES = {
+    S.REVIEWING,
+    S.SCORING,
+    S.CONCLUDING,
+    S.SIGNING,
+    S.SIGNED,
+    S.AWARDED,
+    S.FAILED,
+    S.STOPPED,
+}
 
 
 class MemberKind(models.TextChoices):
@@ -44,6 +61,7 @@ class MemberKind(models.TextChoices):
 class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("在任")
     RECUSED = "recused", _("已回避")
+    ABSENT = "absent", _("缺席")
     REPLACED = "replaced", _("已更换")
 
 
@@ -117,3 +135,7 @@ ERR_ALREADY_SIGNED = "already_signed"
 ERR_DISSENT_REQUIRED = "dissent_required"
 ERR_NOT_CANDIDATE = "not_candidate"
 ERR_INVALID_BID = "bid_invalid"
+ERR_NO_REPLACEMENT = "no_replacement"
+ERR_MEMBER_STATE = "member_state"
+ERR_COMMITTEE_COMPLETE = "committee_complete"
+ERR_LOTTERY_TERMS = "lottery_terms_invalid"

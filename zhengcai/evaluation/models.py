@@ -75,7 +75,7 @@ class Evaluation(TimedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["lot"],
-                condition=~Q(status="failed"),
+                condition=~Q(status__in=["failed", "stopped"]),
                 name="uniq_live_evaluation_per_lot",
             )
         ]
@@ -116,6 +116,16 @@ class Member(models.Model):
     declaration_note = models.CharField(max_length=500, blank=True)
     status = models.CharField(
         max_length=10, choices=c.MemberStatus.choices, default=c.MemberStatus.ACTIVE
+    )
+    # 87号令 49; 198号 17: a recused or absent member replaced from the same draw; the
+    # replaced member's checks and scores are void.
+    replaced_at = models.DateTimeField(null=True, blank=True, verbose_name="更换时间")
+    replaced_reason = models.CharField(max_length=500, blank=True, verbose_name="更换原因")
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    invitation = models.ForeignKey(
+        "experts.DrawInvitation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -159,6 +169,10 @@ class ReviewedBid(models.Model):
     price_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     subjective_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     total_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # 214号 25: third ranking key under 磋商 (average of the technical factors).
+    technical_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # 合理定价评审抽签法: the supplier accepted the published reasonable price in its bid.
+    accepts_reasonable_price = models.BooleanField(default=False)
     life_cycle_cost = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="名次")
     tied = models.BooleanField(default=False)
@@ -190,6 +204,7 @@ class Check(models.Model):
     passed = models.BooleanField()
     reason = models.CharField(max_length=1000, blank=True)
     at = models.DateTimeField()
+    void = models.BooleanField(default=False, verbose_name="作废")  # member replaced (87号令 49)
 
     class Meta:
         ordering = ["reviewed_bid_id", "stage", "pk"]
@@ -206,6 +221,7 @@ class Score(models.Model):
     note = models.CharField(max_length=500, blank=True)
     submitted_at = models.DateTimeField()
     revision = models.PositiveSmallIntegerField(default=1)
+    void = models.BooleanField(default=False, verbose_name="作废")  # member replaced (87号令 49)
 
     class Meta:
         ordering = ["reviewed_bid_id", "member_id", "pk"]
@@ -269,20 +285,3 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "report"], name="uniq_eval_signature")
         ]
-
-
-def _timed_handler(obj: TimedModel) -> None:
-    from zhengcai.evaluation.services import evaluation_timed
-
-    evaluation_timed(obj)
-
-
-def _register_timed() -> None:
-    # ⚠ belongs in EvaluationConfig.ready() (apps.py, not owned by the evaluation back end yet);
-    # models are imported at app loading, so the handler is registered in every process.
-    from zhengcai.core import timed
-
-    timed.register(Evaluation, _timed_handler)
-
-
-_register_timed()

@@ -22,7 +22,13 @@ def context(ev: Evaluation, *, final: bool = False) -> dict[str, Any]:
     checks = list(
         Check.objects.filter(reviewed_bid__evaluation=ev).select_related("by", "member__user")
     )
-    scores = list(Score.objects.filter(reviewed_bid__evaluation=ev, member__in=active))
+    scores = list(Score.objects.filter(reviewed_bid__evaluation=ev, member__in=active, void=False))
+    # 87号令 49: the opinions of a replaced (recused / absent) member are void — listed, marked.
+    void_scores = list(
+        Score.objects.filter(reviewed_bid__evaluation=ev, void=True)
+        .select_related("member__user", "reviewed_bid__supplier")
+        .order_by("member__position", "reviewed_bid_id", "factor")
+    )
     factors = ev.subjective_factors
     rows = []
     for rb in bids:
@@ -74,6 +80,9 @@ def context(ev: Evaluation, *, final: bool = False) -> dict[str, Any]:
         ),
         "abnormal": [rb for rb in bids if rb.abnormal_low],
         "signatures": signatures,
+        "void_scores": void_scores,
+        "replaced": [m for m in members if m.status != c.MemberStatus.ACTIVE],
+        "consultation": ev.project.method == "consultation",
         "final": final,
         "generated_at": clock.now().astimezone(clock.SHANGHAI),
         "method_label": ev.get_method_display(),

@@ -34,10 +34,10 @@ from zhengcai.evaluation.models import (
     Score,
     Signature,
 )
-from zhengcai.experts.constants import DrawStatus
-from zhengcai.experts.models import DrawRequest
+from zhengcai.experts.constants import DrawStatus, InvitationStatus
+from zhengcai.experts.models import DrawInvitation, DrawRequest
+from zhengcai.tenders import services as tender_services
 from zhengcai.tenders.constants import (
-    LOT_TRANSITIONS,
     EvaluationMethod,
     LotStatus,
     ObjectKind,
@@ -105,6 +105,14 @@ def _member(actor: User, ev: Evaluation) -> Member:
     return m
 
 
+def _working_member(actor: User, ev: Evaluation) -> Member:
+    """A seated member who has declared (a replacement declares before taking part)."""
+    m = _member(actor, ev)
+    if m.declared_at is None:
+        raise Conflict("请先作回避声明（条例 9）", code=c.ERR_NOT_DECLARED)
+    return m
+
+
 def _require_chair(actor: User, ev: Evaluation) -> Member:
     m = _member(actor, ev)
     if not m.is_chair:
@@ -142,31 +150,8 @@ def _text(value: str, limit: int) -> str:
     return (value or "").strip()[:limit]
 
 
-def _lot_move(actor: User | None, lot: Lot, to: str, reason: str) -> Lot:
-    """Lot status change (LOT_TRANSITIONS). tenders.services has no lot door yet: this is the
-    only place the evaluation app changes a lot, audited in the caller's transaction."""
-    lot = Lot.objects.select_for_update().get(pk=lot.pk)
-    if to not in LOT_TRANSITIONS.get(lot.status, set()):
-        raise Conflict(f"采购包当前状态（{lot.status}）不能变更为 {to}", code=c.ERR_BAD_TRANSITION)
-    before = lot.status
-    lot.status = to
-    lot.version += 1
-    lot.save(update_fields=["status", "version"])
-    audit_record(
-        actor=actor,
-        action=f"lot.{to}",
-        obj=lot,
-        organization=lot.project.agency,
-        before={"status": before},
-        after={"status": to, "reason": reason},
-    )
-    return lot
-
-
 def _project_after_lots(actor: User | None, project: Project, outcome: str) -> None:
     """When every lot is decided: AWARDED if any lot was awarded, else FAILED (法 36)."""
-    from zhengcai.tenders import services as tender_services
-
     project.refresh_from_db()
     statuses = set(project.lots.values_list("status", flat=True))
     if LotStatus.ACTIVE in statuses:
@@ -216,6 +201,26 @@ def _latest_window(project: Project, lot: Lot) -> SubmissionWindow | None:
     return None
 
 
+def _lottery_terms(
+    lot: Lot, discount: Decimal | str | None, reviewed_budget: Decimal | str | None
+) -> dict[str, str]:
+    """The published terms of 合理定价评审抽签法: 合理价 = 审定预算 × (1 − 下浮率)."""
+    try:
+        d = Decimal(str(discount)) if discount not in (None, "") else None
+        budget = Decimal(str(reviewed_budget)) if reviewed_budget not in (None, "") else lot.budget
+    except (InvalidOperation, ValueError) as e:
+        raise InvalidInput("下浮率或审定预算不是有效数字", code=c.ERR_LOTTERY_TERMS) from e
+    if d is None:
+        raise InvalidInput("合理定价评审抽签法须填写采购文件公布的下浮率", code=c.ERR_LOTTERY_TERMS)
+    if budget > lot.budget:
+        raise InvalidInput("审定预算不能超过采购包预算", code=c.ERR_LOTTERY_TERMS)
+    try:
+        price = rules.reasonable_price(budget, d)
+    except ValueError as e:
+        raise InvalidInput(f"合理价参数无效：{e}", code=c.ERR_LOTTERY_TERMS) from e
+    return {"discount": str(d), "reviewed_budget": str(budget), "reasonable_price": str(price)}
+
+
 def _seed_hash(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
@@ -225,10 +230,20 @@ def _seed_hash(seed: str) -> str:
 
 @transaction.atomic
 def evaluation_open(
-    *, actor: User, lot: Lot, draw: DrawRequest, purchaser_reps: tuple[User, ...] | list[User] = ()
+    *,
+    actor: User,
+    lot: Lot,
+    draw: DrawRequest,
+    purchaser_reps: tuple[User, ...] | list[User] = (),
+    lottery_discount: Decimal | str | None = None,
+    reviewed_budget: Decimal | str | None = None,
 ) -> Evaluation:
     """Form the committee for one lot: the opening record signed, the draw COMPLETE, the
-    composition lawful (87号令 47; 74号令 7). A tie-break seed is committed now (87号令 68)."""
+    composition lawful (87号令 47; 74号令 7). A tie-break seed is committed now (87号令 68).
+
+    合理定价评审抽签法 (seed 001, 敖政办发78号): `lottery_discount` is the discount published in
+    the documents and `reviewed_budget` the reviewed (审定) budget, the lot budget by default;
+    both are snapshotted and the reasonable price fixed now, before any bid is reviewed."""
     project = Project.objects.select_for_update().get(pk=lot.project_id)
     lot = Lot.objects.get(pk=lot.pk)
     if not is_agency(actor, project):
@@ -237,7 +252,7 @@ def evaluation_open(
         raise Conflict("项目尚未开标，不能组织评审", code=c.ERR_NOT_READY)
     if lot.status != LotStatus.ACTIVE:
         raise Conflict("该采购包已结束", code=c.ERR_NOT_READY)
-    if Evaluation.objects.filter(lot=lot).exclude(status=S.FAILED).exists():
+    if Evaluation.objects.filter(lot=lot).exclude(status__in=c.CLOSED_STATUSES).exists():
         raise Conflict("该采购包已组织评审", code=c.ERR_EXISTS)
     window = _latest_window(project, lot)
     opening = Opening.objects.filter(window=window).first() if window else None
@@ -257,6 +272,9 @@ def evaluation_open(
 
     experts = confirmed_experts(draw)
     doc = project.document
+    policy = _policy(project, lot)
+    if doc.evaluation_method == EvaluationMethod.REASONABLE_PRICE_LOTTERY:
+        policy.update(_lottery_terms(lot, lottery_discount, reviewed_budget))
     seed = secrets.token_hex(32)
     ev = Evaluation(
         project=project,
@@ -266,7 +284,7 @@ def evaluation_open(
         method=doc.evaluation_method,
         procedure=_procedure(project),
         factors=list(doc.factors or []),
-        policy=_policy(project, lot),
+        policy=policy,
         seed=seed,
         seed_hash=_seed_hash(seed),
         created_by=actor,
@@ -300,6 +318,9 @@ def evaluation_open(
                 bid=bid,
                 supplier=bid.participation.supplier,
                 opening_price=bid.total_price or ZERO,
+                accepts_reasonable_price=bool(
+                    (bid.schedule or {}).get("accept_reasonable_price") is True
+                ),
                 valid=ok,
                 reason_invalid="" if ok else "开标时校验异常：" + "；".join(bid.problems or []),
             )
@@ -329,7 +350,11 @@ def member_declare(*, actor: User, member: Member, conflict: bool, note: str = "
     ev = _lock(member.evaluation)
     if member.user_id != actor.pk:
         raise PermissionDenied("只能由成员本人声明")
-    _require_status(ev, S.FORMING)
+    # A replacement member seated after the start declares before taking part (87号令 49).
+    if ev.status != S.FORMING:
+        _require_status(ev, *c.REPLACEABLE_STATUSES)
+        if member.declared_at is not None:
+            raise Conflict("已作回避声明", code=c.ERR_MEMBER_STATE)
     if member.status != c.MemberStatus.ACTIVE:
         raise Conflict("该成员已回避", code=c.ERR_BAD_TRANSITION)
     note = _text(note, 500)
@@ -357,8 +382,11 @@ def chair_elect(*, actor: User, evaluation: Evaluation, member: Member) -> Membe
     """The committee's chair; a purchaser representative may not chair (87号令 45)."""
     ev = _lock(evaluation)
     _require_agency(actor, ev)
-    _require_status(ev, S.FORMING)
+    # After the start only to replace a chair who was replaced (87号令 49).
+    _require_status(ev, *c.REPLACEABLE_STATUSES)
     member = Member.objects.select_for_update().get(pk=member.pk)
+    if ev.status != S.FORMING and any(m.is_chair for m in _active(ev)):
+        raise Conflict("评审开始后只能在组长被更换时重新推选", code=c.ERR_CHAIR)
     if member.evaluation_id != ev.pk or member.status != c.MemberStatus.ACTIVE:
         raise InvalidInput("组长须为本次评审的在任成员", code=c.ERR_CHAIR)
     problem = rules.chair_problem(chair_is_purchaser_rep=member.kind == c.MemberKind.PURCHASER_REP)
@@ -379,7 +407,6 @@ def evaluation_start(*, actor: User, evaluation: Evaluation) -> Evaluation:
     The experts' names become visible (the draw's seed is revealed, 87号令 47; 198号 20) and
     the project moves to EVALUATING."""
     from zhengcai.experts import services as expert_services
-    from zhengcai.tenders import services as tender_services
 
     ev = _lock(evaluation)
     _require_agency(actor, ev)
@@ -421,6 +448,162 @@ def evaluation_start(*, actor: User, evaluation: Evaluation) -> Evaluation:
     return ev
 
 
+# --- replacement (87号令 49; 198号 17) ------------------------------------------------------------
+
+
+def replacement_invitations(ev: Evaluation) -> list[DrawInvitation]:
+    """Confirmed invitations of the evaluation's draw whose expert has no seat yet: the
+    experts drawn in a replacement round (experts `_run_round(reason="replacement")`)."""
+    seated = set(ev.members.exclude(expert=None).values_list("expert_id", flat=True))
+    return list(
+        DrawInvitation.objects.filter(draw=ev.draw, status=InvitationStatus.CONFIRMED)
+        .exclude(expert_id__in=seated)
+        .select_related("expert__user")
+        .order_by("position", "pk")
+    )
+
+
+def _void_opinions(members: list[Member]) -> tuple[int, int]:
+    checks = Check.objects.filter(member__in=members, void=False).update(void=True)
+    scores = Score.objects.filter(member__in=members, void=False).update(void=True)
+    return checks, scores
+
+
+@transaction.atomic
+def member_absent(*, actor: User, member: Member, reason: str) -> Member:
+    """The agency records that a member is absent or left before the end of scoring: the
+    seat is vacant, the member's checks and scores are void (87号令 49; 198号 17)."""
+    m = Member.objects.select_for_update().get(pk=member.pk)
+    ev = _lock(m.evaluation)
+    _require_agency(actor, ev)
+    _require_status(ev, *c.REPLACEABLE_STATUSES)
+    if m.status != c.MemberStatus.ACTIVE:
+        raise Conflict("该成员不在任", code=c.ERR_MEMBER_STATE)
+    reason = _text(reason, 500)
+    if not reason:
+        raise InvalidInput("请写明缺席情况", code=c.ERR_REASON_REQUIRED)
+    m.status = c.MemberStatus.ABSENT
+    m.is_chair = False
+    m.replaced_reason = reason
+    m.save(update_fields=["status", "is_chair", "replaced_reason"])
+    voided = _void_opinions([m])
+    audit_record(
+        actor=actor,
+        action="evaluation.member_absent",
+        obj=m,
+        organization=ev.project.agency,
+        after={"evaluation": ev.pk, "reason": reason, "void": voided},
+    )
+    return m
+
+
+@transaction.atomic
+def member_replace(
+    *,
+    actor: User,
+    member: Member,
+    reason: str,
+    invitation: DrawInvitation | None = None,
+) -> Member:
+    """The agency replaces a member who declared a conflict (recused) or is absent, before the
+    end of scoring, with an expert newly confirmed from the same draw (87号令 49; 198号 17).
+    The replaced member's checks and scores are void and no longer count; the newcomer
+    declares (条例 9) and does the whole review and scoring of that seat. Returns the new
+    member. Without a confirmed replacement: `no_replacement` — the agency waits for the
+    draw's replacement round or stops the evaluation (`evaluation_stop`)."""
+    old = Member.objects.select_for_update().get(pk=member.pk)
+    ev = _lock(old.evaluation)
+    _require_agency(actor, ev)
+    _require_status(ev, *c.REPLACEABLE_STATUSES)
+    if old.status == c.MemberStatus.REPLACED:
+        raise Conflict("该成员已被更换", code=c.ERR_MEMBER_STATE)
+    if old.kind != c.MemberKind.EXPERT:
+        raise InvalidInput(
+            "采购人代表由采购人另行委派，不从专家抽取中更换", code=c.ERR_MEMBER_STATE
+        )
+    reason = _text(reason, 500)
+    if old.status == c.MemberStatus.RECUSED and not reason:
+        reason = f"申报利害关系回避：{old.declaration_note}"[:500]
+    if old.status == c.MemberStatus.ABSENT and not reason:
+        reason = old.replaced_reason
+    if not reason:
+        raise InvalidInput("请写明更换原因（回避或缺席）", code=c.ERR_REASON_REQUIRED)
+    spare = replacement_invitations(ev)
+    if invitation is not None:
+        spare = [i for i in spare if i.pk == invitation.pk]
+    if not spare:
+        raise Conflict(
+            "该专家抽取没有新确认的替补专家；请发起补抽，无法及时补足的应终止评审（87号令 49）",
+            code=c.ERR_NO_REPLACEMENT,
+        )
+    inv = spare[0]
+    now = clock.now()
+    was_chair = old.is_chair
+    old.status = c.MemberStatus.REPLACED
+    old.is_chair = False
+    old.replaced_at = now
+    old.replaced_reason = reason
+    old.save(update_fields=["status", "is_chair", "replaced_at", "replaced_reason"])
+    voided = _void_opinions([old])
+    position = max(ev.members.values_list("position", flat=True), default=0) + 1
+    new = Member.objects.create(
+        evaluation=ev,
+        user=inv.expert.user,
+        kind=c.MemberKind.EXPERT,
+        expert=inv.expert,
+        position=position,
+        replaces=old,
+        invitation=inv,
+    )
+    ev.version += 1
+    ev.save(update_fields=["version"])
+    audit_record(
+        actor=actor,
+        action="evaluation.member_replace",
+        obj=ev,
+        after={
+            "replaced": old.pk,
+            "reason": reason,
+            "new_member": new.pk,
+            "invitation": inv.pk,
+            "was_chair": was_chair,
+            "void_checks": voided[0],
+            "void_scores": voided[1],
+        },
+    )
+    return new
+
+
+@transaction.atomic
+def evaluation_stop(*, actor: User, evaluation: Evaluation, reason: str) -> Evaluation:
+    """The committee cannot be completed in time: the evaluation stops, every opinion given so
+    far is void, and the lot waits for a newly formed committee (87号令 49). Refused while
+    the committee is complete."""
+    ev = _lock(evaluation)
+    _require_agency(actor, ev)
+    _require_status(ev, *c.REPLACEABLE_STATUSES)
+    reason = _text(reason, 300)
+    if not reason:
+        raise InvalidInput("请写明终止原因", code=c.ERR_REASON_REQUIRED)
+    vacant = ev.members.filter(status__in=[c.MemberStatus.RECUSED, c.MemberStatus.ABSENT]).exists()
+    if not vacant:
+        raise Conflict("评审委员会成员完整，不能以无法补足为由终止", code=c.ERR_COMMITTEE_COMPLETE)
+    voided = _void_opinions(list(ev.members.all()))
+    _move(ev, S.STOPPED)
+    ev.outcome = (
+        f"评审委员会成员无法及时补足，停止评审，已作出的评审意见无效（87号令 49）：{reason}"[:300]
+    )
+    ev.next_check = None
+    ev.save()
+    audit_record(
+        actor=actor,
+        action="evaluation.stop",
+        obj=ev,
+        after={"reason": reason, "void_checks": voided[0], "void_scores": voided[1]},
+    )
+    return ev
+
+
 # --- review --------------------------------------------------------------------------------------
 
 
@@ -441,7 +624,7 @@ def check_record(
         if not is_agency(actor, ev.project):
             raise PermissionDenied("招标项目的资格审查由代理机构（采购人）进行（87号令 44）")
     else:
-        member = _member(actor, ev)
+        member = _working_member(actor, ev)
     reason = _text(reason, 1000)
     if not passed and not reason:
         raise InvalidInput("审查不通过须写明理由（87号令 50）", code=c.ERR_REASON_REQUIRED)
@@ -481,7 +664,9 @@ def _fail(actor: User | None, ev: Evaluation, outcome: str) -> None:
     ev.outcome = outcome[:300]
     ev.next_check = None
     ev.save()
-    _lot_move(actor, ev.lot, LotStatus.FAILED, outcome)
+    tender_services.lot_transition(
+        actor=actor, lot=ev.lot, to_status=LotStatus.FAILED, reason=outcome
+    )
     _project_after_lots(actor, ev.project, outcome)
 
 
@@ -606,7 +791,16 @@ def review_close(*, actor: User, evaluation: Evaluation) -> Evaluation:
             reasons.append(f"资格审查不通过：{q_why}")
         if not c_ok:
             reasons.append(f"符合性审查不通过：{c_why}")
-        rb.valid = rb.valid and q_ok and c_ok
+        lottery_out = (
+            ev.method == EvaluationMethod.REASONABLE_PRICE_LOTTERY
+            and not rb.accepts_reasonable_price
+        )
+        if lottery_out:
+            reasons.append(
+                "未在投标文件中承诺接受公布的合理价"
+                f"（{ev.policy.get('reasonable_price', '')}元），不参加抽签（合理定价评审抽签法）"
+            )
+        rb.valid = rb.valid and q_ok and c_ok and not lottery_out
         rb.reason_invalid = "；".join(reasons)[:1000]
         rb.save(update_fields=["qualification", "compliance", "valid", "reason_invalid"])
     valid = sum(1 for rb in bids if rb.valid)
@@ -662,7 +856,7 @@ def score_submit(
     rb = ReviewedBid.objects.get(pk=reviewed_bid.pk)
     ev = _lock(rb.evaluation)
     _require_status(ev, S.SCORING, S.CONCLUDING)
-    member = _member(actor, ev)
+    member = _working_member(actor, ev)
     if not rb.valid:
         raise Conflict("无效投标不参加详细评审", code=c.ERR_INVALID_BID)
     factors = {str(f["name"]): f for f in ev.subjective_factors}
@@ -743,6 +937,7 @@ def _score_matrix(ev: Evaluation) -> dict[int, dict[int, dict[str, Decimal]]]:
         reviewed_bid__evaluation=ev,
         reviewed_bid__valid=True,
         member__status=c.MemberStatus.ACTIVE,
+        void=False,
     ):
         matrix.setdefault(s.member_id, {}).setdefault(s.reviewed_bid_id, {})[s.factor] = s.value
     return matrix
@@ -902,6 +1097,13 @@ def abnormal_decide(
 # --- conclusion ----------------------------------------------------------------------------------
 
 
+def _technical_factors(ev: Evaluation) -> set[str]:
+    """The factors behind 214号 25's third key 技术指标: the non-price factors whose name
+    says 技术 (⚠ the documents carry no explicit flag), else every non-price factor."""
+    names = [str(f["name"]) for f in ev.subjective_factors]
+    return {n for n in names if "技术" in n} or set(names)
+
+
 def _rank(ev: Evaluation, valid: list[ReviewedBid]) -> list[rules.Ranked]:
     if ev.method == EvaluationMethod.COMPREHENSIVE:
         price = ev.price_factor
@@ -909,18 +1111,33 @@ def _rank(ev: Evaluation, valid: list[ReviewedBid]) -> list[rules.Ranked]:
         weight = Decimal(str(price["points"])) / 100 if price else ZERO
         evaluated = {rb.pk: rb.evaluated_price or rb.opening_price for rb in valid}
         scores = rules.price_scores(evaluated, weight) if price else {}
+        technical = _technical_factors(ev)
         for rb in valid:
             totals = [
                 sum(per_bid.get(rb.pk, {}).values(), ZERO)
                 for per_bid in matrix.values()
                 if rb.pk in per_bid
             ]
+            tech = [
+                sum((v for f, v in per_bid.get(rb.pk, {}).items() if f in technical), ZERO)
+                for per_bid in matrix.values()
+                if rb.pk in per_bid
+            ]
             rb.subjective_score = rules.member_average(totals) if totals else ZERO
+            rb.technical_score = rules.member_average(tech) if tech else ZERO
             rb.price_score = scores.get(rb.pk, ZERO)
             rb.total_score = rb.subjective_score + rb.price_score + rb.extra_points
+        # 87号令 57: score, then bid price; 214号 25 (磋商): score, final quote, technical.
+        # Under 磋商 the evaluated window is the final-quotation window, so `opening_price`
+        # is the final quote.
         kind = "consultation" if ev.project.method == "consultation" else "tender"
         return rules.rank_comprehensive(
-            [rules.ScoreEntry(rb.pk, rb.total_score or ZERO, rb.opening_price) for rb in valid],
+            [
+                rules.ScoreEntry(
+                    rb.pk, rb.total_score or ZERO, rb.opening_price, rb.technical_score or ZERO
+                )
+                for rb in valid
+            ],
             method=kind,
         )
     if ev.method == EvaluationMethod.LIFE_CYCLE_COST:
@@ -929,11 +1146,13 @@ def _rank(ev: Evaluation, valid: list[ReviewedBid]) -> list[rules.Ranked]:
         )
     if ev.method == EvaluationMethod.REASONABLE_PRICE_LOTTERY:
         lottery = rules.reasonable_price_lottery(
-            reviewed_budget=ev.lot.budget,
-            discount=Decimal(str(ev.policy.get("discount", "0"))),
-            accepting_ids=[rb.pk for rb in valid],
+            reviewed_budget=Decimal(ev.policy["reviewed_budget"]),
+            discount=Decimal(ev.policy["discount"]),
+            accepting_ids=[rb.pk for rb in valid if rb.accepts_reasonable_price],
             seed=ev.seed,
         )
+        for rb in valid:  # the contract price is the reasonable price itself
+            rb.evaluated_price = lottery.price
         return [rules.Ranked(b, i, False) for i, b in enumerate(lottery.order, start=1)]
     return rules.rank_lowest_price({rb.pk: rb.evaluated_price or rb.opening_price for rb in valid})
 
@@ -981,7 +1200,9 @@ def evaluation_conclude(*, actor: User, evaluation: Evaluation) -> Evaluation:
                 "order",
                 "price_score",
                 "subjective_score",
+                "technical_score",
                 "total_score",
+                "evaluated_price",
             ]
         )
     ev.seed_revealed_at = now
@@ -1105,7 +1326,12 @@ def _award(
     ev.award_deemed = deemed
     ev.next_check = None
     ev.save()
-    _lot_move(actor, ev.lot, LotStatus.AWARDED, f"中标（成交）供应商：{supplier.name}")
+    tender_services.lot_transition(
+        actor=actor,
+        lot=ev.lot,
+        to_status=LotStatus.AWARDED,
+        reason=f"中标（成交）供应商：{supplier.name}",
+    )
     _project_after_lots(actor, ev.project, "awarded")
     # 条例 38 ⚠ / 87号令 38: losers' bid bonds are refunded within 5 working days of the award
     # notice; the notice goes out with the award, so the day counts from today.
