@@ -274,3 +274,21 @@ def bond_rows(qs: QuerySet[BidBond], *, today: dt.date) -> list[BondRow]:
             )
         )
     return rows
+
+
+def bond_page(
+    qs: QuerySet[BidBond],
+    *,
+    today: dt.date,
+    overdue_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[BondRow]]:
+    """One page of `bond_rows` (the API's list) and the total count; `overdue_only` keeps the
+    逾期未退 ones (the same test as `bonds_overdue`). Three queries whatever the page size."""
+    if overdue_only:
+        qs = qs.filter(status=c.BondStatus.PAID, refund_due__lt=today)
+    ordered = qs.order_by("-participation__project__created_at", "participation__lot__number", "pk")
+    total = ordered.count()
+    pks = list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+    return total, bond_rows(qs.filter(pk__in=pks), today=today)
