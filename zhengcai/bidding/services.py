@@ -41,6 +41,7 @@ from zhengcai.core import clock
 from zhengcai.core.audit import audit_record
 from zhengcai.core.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from zhengcai.core.workdays import WorkCalendar
+from zhengcai.tenders import rules as tender_rules
 from zhengcai.tenders.models import Lot, Project
 
 
@@ -707,9 +708,10 @@ def opening_start(*, actor: User, window: SubmissionWindow) -> OpeningResult:
             "key", "window", "participation"
         )
     )
-    minimum = cfg.min_suppliers_to_open
+    # 2 instead of 3 for a 竞争性磋商 on a recorded basis (214号 21 ¶3; 财库〔2015〕124号).
+    minimum = tender_rules.min_suppliers_to_open(cfg, project.two_supplier_basis)
     if window.kind == c.WindowKind.FINAL_QUOTE:
-        minimum = cfg.min_suppliers_to_continue
+        minimum = tender_rules.min_suppliers_to_continue(cfg, project.two_supplier_basis)
     outcome = rules.opening_outcome(len(live), minimum, project.method)
     if window.kind == c.WindowKind.BID:
         _project_status(actor, project, outcome)

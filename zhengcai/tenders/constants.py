@@ -107,6 +107,28 @@ class SmeReservation(models.TextChoices):
     SUBCONTRACT = "subcontract", _("要求分包给中小企业")
 
 
+class TwoSupplierBasis(models.TextChoices):
+    """Why a 竞争性磋商 may stand with 2 suppliers instead of 3 (rules.md §2, §4.5).
+
+    * 214号 3（四）: 市场竞争不充分的科研项目，以及需要扶持的科技成果转化项目 — 214号 21 ¶3:
+      提交最后报价的供应商可以为2家; 214号 34（三）: not terminated with 2 conforming;
+    * 财库〔2015〕124号: 政府购买服务项目（含政府和社会资本合作项目）— with 2 conforming
+      suppliers the procedure continues; with 1 it is terminated."""
+
+    NONE = "none", _("不适用（不少于3家）")
+    RESEARCH = "research", _("市场竞争不充分的科研项目")
+    TECH_TRANSFER = "tech_transfer", _("需要扶持的科技成果转化项目")
+    PUBLIC_SERVICE = "public_service", _("政府购买服务项目（含政府和社会资本合作项目）")
+
+
+# The article each basis rests on (shown with the basis and stored in the audit entry).
+TWO_SUPPLIER_ARTICLES: dict[str, str] = {
+    TwoSupplierBasis.RESEARCH: "214号 3（四）、21 第三款、34（三）",
+    TwoSupplierBasis.TECH_TRANSFER: "214号 3（四）、21 第三款、34（三）",
+    TwoSupplierBasis.PUBLIC_SERVICE: "214号 3（一）；财库〔2015〕124号",
+}
+
+
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("编制中")
     FINAL = "final", _("已定稿")
@@ -205,3 +227,5 @@ ERR_REASON_REQUIRED = "reason_required"
 ERR_COMMENT_CLOSED = "comment_period_closed"
 ERR_COMMENT_NOT_OPEN = "comment_period_not_open"
 ERR_COMMENT_PERIOD_RUNNING = "comment_period_running"
+ERR_TWO_SUPPLIER_METHOD = "two_supplier_method_not_allowed"
+ERR_TWO_SUPPLIER_KIND = "two_supplier_object_kind"

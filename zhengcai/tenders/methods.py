@@ -18,6 +18,7 @@ from zhengcai.core.workdays import WorkCalendar
 from zhengcai.plans.constants import Method
 from zhengcai.tenders.constants import EvaluationMethod as Eval
 from zhengcai.tenders.constants import NoticeKind
+from zhengcai.tenders.constants import TwoSupplierBasis as Two
 
 Unit = Literal["WD", "d"]
 
@@ -96,6 +97,9 @@ class MethodConfig:
     price_weight: PriceWeight | None
     goods_only: bool = False
     onsite_quote_minutes: int | None = None  # 限时现场报价: the quoting window on site
+    # Grounds on which the project may stand with 2 suppliers (the agency records one on the
+    # project before publication); read through rules.min_suppliers_to_open / _to_continue.
+    two_supplier_bases: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -183,7 +187,10 @@ CONSULTATION = MethodConfig(
     citation="214号",
     min_suppliers_to_open=3,
     min_suppliers_to_continue=3,
-    min_suppliers_note="邀请不少于3家（214号 6）；最后报价不少于3家，科研项目等可为2家（214号 21）",
+    min_suppliers_note=(
+        "邀请不少于3家（214号 6）；最后报价不少于3家，科研项目、科技成果转化项目可为2家"
+        "（214号 21）；政府购买服务项目符合要求的供应商只有2家的可以继续（财库〔2015〕124号）"
+    ),
     notice_kind=NoticeKind.CONSULTATION,
     notice_display=None,
     document_availability=Period(5, "WD", "214号 10"),
@@ -195,6 +202,7 @@ CONSULTATION = MethodConfig(
     single_quote=False,
     evaluation_methods=(Eval.COMPREHENSIVE,),
     price_weight=CONSULTATION_PRICE_WEIGHT,
+    two_supplier_bases=(Two.RESEARCH, Two.TECH_TRANSFER, Two.PUBLIC_SERVICE),
 )
 
 RFQ = MethodConfig(

@@ -132,6 +132,16 @@ class Project(TimedModel):
     contact_name = models.CharField(max_length=60, blank=True, verbose_name="项目联系人")
     contact_phone = models.CharField(max_length=30, blank=True, verbose_name="联系电话")
     termination_reason = models.CharField(max_length=500, blank=True, verbose_name="终止原因")
+    # 竞争性磋商 only: the lawful ground for standing with 2 suppliers (214号 21 ¶3;
+    # 财库〔2015〕124号), set by the agency before publication (services.project_two_supplier_set);
+    # the minimums are read through rules.min_suppliers_to_open / min_suppliers_to_continue.
+    two_supplier_basis = models.CharField(
+        max_length=20,
+        choices=c.TwoSupplierBasis.choices,
+        default=c.TwoSupplierBasis.NONE,
+        verbose_name="2家供应商例外情形",
+    )
+    two_supplier_justification = models.TextField(blank=True, verbose_name="例外情形说明")
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

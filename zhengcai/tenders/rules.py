@@ -15,10 +15,53 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhengcai.core.workdays import WorkCalendar
-from zhengcai.tenders.constants import EvaluationMethod, SmeReservation
+from zhengcai.tenders.constants import (
+    TWO_SUPPLIER_ARTICLES,
+    EvaluationMethod,
+    SmeReservation,
+    TwoSupplierBasis,
+)
 from zhengcai.tenders.methods import MethodConfig, Period
 
 HUNDRED = Decimal(100)
+
+# =============================================================================================
+# Minimum number of suppliers (rules.md §2, §4.5)
+# =============================================================================================
+
+TWO_SUPPLIERS = 2
+
+
+def two_supplier_allowed(cfg: MethodConfig, basis: str) -> bool:
+    """Whether `basis` (a TwoSupplierBasis other than none) is a lawful ground for `cfg`:
+    only 竞争性磋商 has one — 214号 21 ¶3 with 3（四） (科研 / 科技成果转化) and
+    财库〔2015〕124号 (政府购买服务, including PPP)."""
+    return basis != TwoSupplierBasis.NONE and basis in cfg.two_supplier_bases
+
+
+def two_supplier_article(basis: str) -> str:
+    """The articles a two-supplier basis rests on; "" for none."""
+    return TWO_SUPPLIER_ARTICLES.get(basis, "")
+
+
+def min_suppliers_to_open(cfg: MethodConfig, basis: str = TwoSupplierBasis.NONE) -> int:
+    """Responses needed at the deadline for the procedure to go on: the method's minimum
+    (87号令 41; 74号令 33; 214号 34（三）), lowered to 2 for a 竞争性磋商 on a recorded
+    two-supplier basis (214号 21 ¶3 / 34（三）; 财库〔2015〕124号: with 1 it is terminated)."""
+    if two_supplier_allowed(cfg, basis):
+        return min(cfg.min_suppliers_to_open, TWO_SUPPLIERS)
+    return cfg.min_suppliers_to_open
+
+
+def min_suppliers_to_continue(cfg: MethodConfig, basis: str = TwoSupplierBasis.NONE) -> int:
+    """Qualified / conforming suppliers (and sealed final quotations) needed to go on: the
+    method's minimum (87号令 44; 法 36; 74号令 33, 37; 214号 21, 34（三）), lowered to 2 for a
+    竞争性磋商 on a recorded two-supplier basis (214号 21 ¶3: 提交最后报价的供应商可以为2家;
+    财库〔2015〕124号: 符合要求的供应商只有2家的，可以继续进行)."""
+    if two_supplier_allowed(cfg, basis):
+        return min(cfg.min_suppliers_to_continue, TWO_SUPPLIERS)
+    return cfg.min_suppliers_to_continue
+
 
 # =============================================================================================
 # Timeline (rules.md §3.1)

@@ -296,6 +296,92 @@ def project_update(
     return locked
 
 
+@transaction.atomic
+def project_two_supplier_set(
+    *,
+    actor: User,
+    project: Project,
+    basis: str,
+    justification: str = "",
+    expected_version: int | None = None,
+) -> Project:
+    """Record (or clear) the lawful ground on which a 竞争性磋商 may stand with 2 suppliers
+    instead of 3: 市场竞争不充分的科研项目 / 需要扶持的科技成果转化项目 (214号 3（四）, 21 ¶3,
+    34（三）) or 政府购买服务项目 including PPP (214号 3（一）; 财库〔2015〕124号). Only the agency,
+    only before publication, only for 竞争性磋商; a basis needs a written justification. The
+    documents go back through the compliance check (the minimum is a term of the procedure)."""
+    locked = _lock(project)
+    _require_manager(actor, locked)
+    _check_version(locked, expected_version)
+    if locked.status not in c.PROJECT_EDITABLE_STATUSES:
+        raise Conflict(
+            "采购公告发布后不能再设定或变更2家供应商例外情形",
+            code=c.ERR_NOT_EDITABLE,
+            detail={"status": locked.status},
+        )
+    cfg = locked.method_config
+    if not cfg.two_supplier_bases:
+        raise RuleViolation(
+            f"{cfg.name}不适用2家供应商的例外；仅竞争性磋商的科研项目、科技成果转化项目"
+            "（214号 21）和政府购买服务项目（财库〔2015〕124号）可以2家继续",
+            code=c.ERR_TWO_SUPPLIER_METHOD,
+            detail={"method": cfg.key},
+        )
+    if basis not in c.TwoSupplierBasis.values:
+        raise InvalidInput("例外情形无效", code="choice_invalid", detail={"basis": basis})
+    text = justification.strip()
+    if basis == c.TwoSupplierBasis.NONE:
+        text = ""
+    else:
+        if not rules.two_supplier_allowed(cfg, basis):  # a method with only some grounds
+            raise RuleViolation(
+                f"{cfg.name}不适用该例外情形",
+                code=c.ERR_TWO_SUPPLIER_METHOD,
+                detail={"method": cfg.key, "basis": basis},
+            )
+        if basis == c.TwoSupplierBasis.PUBLIC_SERVICE and locked.object_kind == c.ObjectKind.GOODS:
+            raise RuleViolation(
+                "货物采购不属于政府购买服务项目（财库〔2015〕124号）",
+                code=c.ERR_TWO_SUPPLIER_KIND,
+                detail={"object_kind": locked.object_kind},
+            )
+        if len(text) < 10:
+            raise InvalidInput(
+                "请书面说明符合该例外情形的理由（不少于10个字）",
+                code=c.ERR_JUSTIFICATION_REQUIRED,
+            )
+    before = {
+        "two_supplier_basis": locked.two_supplier_basis,
+        "two_supplier_justification": locked.two_supplier_justification,
+    }
+    if before == {"two_supplier_basis": basis, "two_supplier_justification": text[:4000]}:
+        return locked
+    locked.two_supplier_basis = basis
+    locked.two_supplier_justification = text[:4000]
+    locked.version += 1
+    locked.updated_at = clock.now()
+    locked.save(
+        update_fields=["two_supplier_basis", "two_supplier_justification", "version", "updated_at"]
+    )
+    _document_dirty(locked)
+    audit_record(
+        actor=actor,
+        action="project.two_supplier_basis",
+        obj=locked,
+        organization=locked.agency,
+        before=before,
+        after={
+            "two_supplier_basis": basis,
+            "two_supplier_justification": locked.two_supplier_justification,
+            "article": rules.two_supplier_article(basis),
+            "min_to_open": rules.min_suppliers_to_open(cfg, basis),
+            "min_to_continue": rules.min_suppliers_to_continue(cfg, basis),
+            "note": str(c.TwoSupplierBasis(basis).label),
+        },
+    )
+    return locked
+
+
 def _lot_values(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in values:
@@ -408,6 +494,28 @@ def project_transition(
 ) -> Project:
     """The one door for the statuses after the deadline (bidding, evaluation, awards)."""
     return _move(actor=actor, project=_lock(project), to_status=to_status, **after)
+
+
+@transaction.atomic
+def lot_transition(*, actor: User | None, lot: Lot, to_status: str, **after: Any) -> Lot:
+    """The one door for a lot's outcome after the deadline (LOT_TRANSITIONS: failed, awarded,
+    terminated), called by evaluation and awards; audited in the caller's transaction."""
+    locked = Lot.objects.select_for_update().select_related("project__agency").get(pk=lot.pk)
+    if to_status not in c.LOT_TRANSITIONS.get(locked.status, set()):
+        raise _bad_transition(c.LotStatus, locked.status, to_status, "采购包")
+    before = locked.status
+    locked.status = to_status
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    audit_record(
+        actor=actor,
+        action=f"lot.{to_status}",
+        obj=locked,
+        organization=locked.project.agency,
+        before={"status": before},
+        after={"status": to_status, **after},
+    )
+    return locked
 
 
 # =============================================================================================
@@ -992,6 +1100,17 @@ def notice_fields(project: Project) -> dict[str, Any]:
         "clarification_cutoff": project.clarification_cutoff.isoformat()
         if project.clarification_cutoff
         else "",
+        "min_suppliers": {
+            "to_open": rules.min_suppliers_to_open(cfg, project.two_supplier_basis),
+            "to_continue": rules.min_suppliers_to_continue(cfg, project.two_supplier_basis),
+            "two_supplier_basis": project.get_two_supplier_basis_display()
+            if rules.two_supplier_allowed(cfg, project.two_supplier_basis)
+            else "",
+            "article": rules.two_supplier_article(project.two_supplier_basis)
+            if rules.two_supplier_allowed(cfg, project.two_supplier_basis)
+            else "",
+            "note": cfg.min_suppliers_note,
+        },
     }
 
 

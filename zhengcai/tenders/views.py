@@ -175,6 +175,22 @@ def _project_context(user: User, project: Project) -> dict[str, Any]:
         if project.public_comment_until
         else [],
         "comment_open": services.comment_period_open(project),
+        # 2家供应商例外 (214号 21 ¶3; 财库〔2015〕124号): shown for 竞争性磋商 only.
+        "two_supplier": {
+            "applies": bool(cfg.two_supplier_bases),
+            "active": rules.two_supplier_allowed(cfg, project.two_supplier_basis),
+            "article": rules.two_supplier_article(project.two_supplier_basis),
+            "min_to_open": rules.min_suppliers_to_open(cfg, project.two_supplier_basis),
+            "min_to_continue": rules.min_suppliers_to_continue(cfg, project.two_supplier_basis),
+            "settable": bool(cfg.two_supplier_bases)
+            and access.can_manage(user, project)
+            and project.status in c.PROJECT_EDITABLE_STATUSES,
+            "choices": [
+                (v, label, c.TWO_SUPPLIER_ARTICLES.get(v, ""))
+                for v, label in c.TwoSupplierBasis.choices
+                if v == c.TwoSupplierBasis.NONE or v in cfg.two_supplier_bases
+            ],
+        },
         "default_comment_until": f"{cal.add_working_days(today, 5):%Y-%m-%d}",
     }
 
@@ -338,6 +354,14 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
             raise InvalidInput("请填写征求意见截止日", code="date_invalid") from exc
         services.public_comment_open(actor=user, project=project, until=until)
 
+    def two_supplier() -> None:
+        services.project_two_supplier_set(
+            actor=user,
+            project=project,
+            basis=post.get("two_supplier_basis", ""),
+            justification=post.get("two_supplier_justification", ""),
+        )
+
     def comment_answer() -> None:
         item = DocumentComment.objects.filter(
             project=project, pk=int(post.get("comment") or 0)
@@ -363,6 +387,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         "terminate": (terminate, "项目已终止"),
         "comment_open": (comment_open, "已公开征求意见"),
         "comment_answer": (comment_answer, "已答复"),
+        "two_supplier": (two_supplier, "已保存2家供应商例外情形"),
     }
     if op not in ops:
         messages.error(request, "未知操作")
