@@ -29,6 +29,7 @@ from zhengcai.bidding.models import (
 )
 from zhengcai.core import clock
 from zhengcai.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from zhengcai.tenders import rules as tender_rules
 from zhengcai.tenders.models import Lot, Project
 
 LIVE = ["submitted", "opened", "flagged"]
@@ -425,7 +426,9 @@ def rounds_page(request: HttpRequest, pk: int) -> HttpResponse:
             "now": clock.now(),
             "responses_opened": bool(bid_window and bid_window.status == c.WindowStatus.OPENED),
             "has_final": project.method_config.has_final_quotations,
-            "minimum": project.method_config.min_suppliers_to_continue,
+            "minimum": tender_rules.min_suppliers_to_continue(
+                project.method_config, project.two_supplier_basis
+            ),
             "keys": SupplierKey.objects.filter(
                 organization_id=user.organization_id or 0, is_active=True
             )
