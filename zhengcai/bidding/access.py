@@ -12,7 +12,15 @@ from zhengcai.accounts.access import require_login
 from zhengcai.accounts.constants import REGIONAL_ROLES, Role
 from zhengcai.accounts.models import User
 from zhengcai.bidding import constants as c
-from zhengcai.bidding.models import Bid, Objection, Opening, Participation, SubmissionWindow
+from zhengcai.bidding import selectors
+from zhengcai.bidding.models import (
+    Bid,
+    BidBond,
+    Objection,
+    Opening,
+    Participation,
+    SubmissionWindow,
+)
 from zhengcai.core.errors import NotFound, PermissionDenied
 from zhengcai.tenders.models import Lot, Project
 
@@ -139,3 +147,27 @@ def access_evidence(*, user: User, pk: int) -> Project:
     if not opened:
         raise PermissionDenied("开标后方可查看", code=c.ERR_SEALED)
     return project
+
+
+def access_bond(*, user: User, pk: int) -> BidBond:
+    """One bid bond among those the user may see (selectors.bonds_visible): the project's
+    agency and purchaser, the supplier its own, the region's watchers, admins. Who may refund
+    it is the service's check (`not_bond_officer`)."""
+    require_login(user)
+    bond = selectors.bonds_visible(user).filter(pk=pk).first()
+    if bond is None:
+        raise NotFound("保证金记录不存在")
+    return bond
+
+
+def access_lot_bond(*, user: User, lot_id: int, supplier_id: int) -> BidBond:
+    """The bond one supplier lodged for one lot, reached the same way as `access_bond`."""
+    require_login(user)
+    bond = (
+        selectors.bonds_visible(user)
+        .filter(participation__lot_id=lot_id, participation__supplier_id=supplier_id)
+        .first()
+    )
+    if bond is None:
+        raise NotFound("保证金记录不存在")
+    return bond

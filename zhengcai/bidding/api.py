@@ -656,9 +656,7 @@ def bond_refund(request: HttpRequest, pk: int) -> Any:
     """403 `not_bond_officer` for anyone but the project's purchaser or agency; 409
     `bad_transition` if already refunded or none was required."""
     user = request_user(request)
-    bond = selectors.bonds_visible(user).filter(pk=pk).first()
-    if bond is None:
-        raise NotFound("保证金记录不存在")
+    bond = access.access_bond(user=user, pk=pk)
     return _bond_out(services.bond_refund(actor=user, bond=bond))
 
 
@@ -673,13 +671,7 @@ def bond_contract_signed(request: HttpRequest, lot_id: int, body: ContractSigned
     `not_awarded`, `no_bond_to_refund`, `contract_already_recorded`; 422 `date_invalid` for a
     day in the future; 403 `not_bond_officer`."""
     user = request_user(request)
-    bond = (
-        selectors.bonds_visible(user)
-        .filter(participation__lot_id=lot_id, participation__supplier_id=body.supplier_id)
-        .first()
-    )
-    if bond is None:
-        raise NotFound("保证金记录不存在")
+    bond = access.access_lot_bond(user=user, lot_id=lot_id, supplier_id=body.supplier_id)
     bond = services.bond_contract_signed(
         actor=user,
         lot=bond.participation.lot,

@@ -575,20 +575,16 @@ def _bond_act(request: HttpRequest, user: User) -> HttpResponse:
     if request.POST.get("project", "").isdigit():
         back += f"?project={request.POST['project']}"
     try:
-        visible = selectors.bonds_visible(user)
         if op == "refund":
-            bond = visible.filter(pk=int(request.POST.get("bond") or 0)).first()
-            if bond is None:
-                raise NotFound("保证金记录不存在")
+            bond = access.access_bond(user=user, pk=int(request.POST.get("bond") or 0))
             services.bond_refund(actor=user, bond=bond)
             done = "已退还保证金"
         elif op == "contract":
-            bond = visible.filter(
-                participation__lot_id=int(request.POST.get("lot") or 0),
-                participation__supplier_id=int(request.POST.get("supplier") or 0),
-            ).first()
-            if bond is None:
-                raise NotFound("保证金记录不存在")
+            bond = access.access_lot_bond(
+                user=user,
+                lot_id=int(request.POST.get("lot") or 0),
+                supplier_id=int(request.POST.get("supplier") or 0),
+            )
             try:
                 signed_on = dt.date.fromisoformat(request.POST.get("signed_on", ""))
             except ValueError as exc:

@@ -8,7 +8,7 @@ platform admins everything.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 
@@ -20,6 +20,7 @@ from zhengcai.tenders import constants as c
 from zhengcai.tenders.models import (
     Clarification,
     ComplianceFinding,
+    DocumentComment,
     DocumentTemplate,
     Lot,
     Project,
@@ -116,3 +117,39 @@ def access_template(*, user: User, pk: int, action: Action = "view") -> Document
     if action == "manage" and (user.role != Role.AGENCY or _own_org(user) != tpl.agency_id):
         raise PermissionDenied("只有本代理机构可以维护范本")
     return tpl
+
+
+def _under_comment(pk: int) -> Project | None:
+    """A project whose documents are or were under public comment and not yet published."""
+    return (
+        Project.objects.select_related("purchaser", "agency")
+        .filter(pk=pk, status=c.ProjectStatus.DOCUMENTS_READY, public_comment_until__isnull=False)
+        .first()
+    )
+
+
+def access_project_for_comment(*, user: Any, pk: int) -> tuple[Project, bool]:
+    """A project as a commenter reaches it: one the user may see (`True`), or else one whose
+    documents are (or were, until publication) under public comment (`False`).
+    `user` None or anonymous = the public: only the second way."""
+    if isinstance(user, User) and user.is_authenticated:
+        project = projects_visible(user).filter(pk=pk).first()
+        if project is not None:
+            return project, True
+    project = _under_comment(pk)
+    if project is None:
+        raise NotFound("项目不存在或其采购文件未在征求意见")
+    return project, False
+
+
+def access_comment(*, user: User, pk: int, project: Project | None = None) -> DocumentComment:
+    """A comment to answer: its project is managed by the user's agency (and, from a project
+    page, belongs to that project)."""
+    qs = DocumentComment.objects.select_related("project")
+    if project is not None:
+        qs = qs.filter(project=project)
+    item = qs.filter(pk=pk).first()
+    if item is None:
+        raise NotFound("意见不存在")
+    access_project(user=user, pk=item.project_id, action="manage")
+    return item

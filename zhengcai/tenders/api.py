@@ -18,7 +18,7 @@ from zhengcai.core.errors import InvalidInput, NotFound
 from zhengcai.core.http import etag, if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.plans.access import access_commission
-from zhengcai.tenders import access, selectors, services
+from zhengcai.tenders import access, rules, selectors, services
 from zhengcai.tenders import constants as c
 from zhengcai.tenders.models import (
     Clarification,
@@ -63,6 +63,7 @@ class LotOut(Schema):
     requirements: str
     sme_reserved: bool
     bid_bond_amount: Decimal
+    reviewed_budget: Decimal | None
     status: str
     version: int
 
@@ -93,6 +94,8 @@ class ProjectOut(Schema):
     opening_at: dt.datetime | None
     opening_place: str
     clarification_cutoff: dt.date | None
+    two_supplier_basis: str
+    two_supplier_justification: str
     lots: list[LotOut]
     version: int
 
@@ -186,6 +189,26 @@ class TemplateOut(Schema):
 
 class DocumentBuildIn(StrictIn):
     template_id: int
+    # default: the template's; one the procurement method does not allow → 422
+    evaluation_method: c.EvaluationMethod | None = None
+
+
+class ReviewedBudgetIn(StrictIn):
+    lot_id: int
+    reviewed_budget: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=2)
+
+
+class LotTermsOut(Schema):
+    lot_id: int
+    number: int
+    budget: Decimal
+    reviewed_budget: Decimal | None
+    reasonable_price: Decimal | None
+
+
+class TwoSupplierIn(StrictIn):
+    basis: c.TwoSupplierBasis
+    justification: str = Field(default="", max_length=4000)
 
 
 class DocumentPatch(StrictIn):
@@ -195,6 +218,17 @@ class DocumentPatch(StrictIn):
     factors: list[FactorIn] | None = None
     contract_terms: str | None = Field(default=None, max_length=50000)
     bid_bond_percent: Decimal | None = Field(default=None, ge=0)
+    # 合理定价评审抽签法 (seed 001): 0 < lottery_discount < 1; reviewed budgets per lot, ≤ budget
+    lottery_discount: Decimal | None = Field(default=None, gt=0, lt=1, decimal_places=4)
+    reviewed_budgets: list[ReviewedBudgetIn] | None = None
+    # 全生命周期成本法 (seed 004)
+    service_life_years: int | None = Field(default=None, ge=1, le=c.MAX_SERVICE_LIFE_YEARS)
+    life_cycle_costs: str | None = Field(default=None, max_length=4000)
+    life_cycle_discount_rate: Decimal | None = Field(default=None, ge=0, lt=1, decimal_places=4)
+
+
+# The terms of one method that may be cleared by sending null (the others refuse null).
+NULLABLE_TERMS = {"lottery_discount", "service_life_years", "life_cycle_discount_rate"}
 
 
 class DocumentOut(Schema):
@@ -207,6 +241,12 @@ class DocumentOut(Schema):
     factors: list[dict[str, Any]]
     contract_terms: str
     bid_bond_percent: Decimal
+    lottery_discount: Decimal | None
+    service_life_years: int | None
+    life_cycle_costs: str
+    life_cycle_discount_rate: Decimal | None
+    lots: list[LotTermsOut]
+    terms_missing: list[str]
     checked_version: int
     pdf_sha256: str
     pdf_size: int
@@ -331,6 +371,7 @@ def _lot_out(lot: Lot) -> LotOut:
         requirements=lot.requirements,
         sme_reserved=lot.sme_reserved,
         bid_bond_amount=lot.bid_bond_amount,
+        reviewed_budget=lot.reviewed_budget,
         status=lot.status,
         version=lot.version,
     )
@@ -363,6 +404,8 @@ def _project_out(p: Project) -> ProjectOut:
         opening_at=p.opening_at,
         opening_place=p.opening_place,
         clarification_cutoff=p.clarification_cutoff,
+        two_supplier_basis=p.two_supplier_basis,
+        two_supplier_justification=p.two_supplier_justification,
         lots=[_lot_out(lot) for lot in p.lots.all()],
         version=p.version,
     )
@@ -395,6 +438,23 @@ def _document_out(d: ProcurementDocument) -> DocumentOut:
         factors=list(d.factors),
         contract_terms=d.contract_terms,
         bid_bond_percent=d.bid_bond_percent,
+        lottery_discount=d.lottery_discount,
+        service_life_years=d.service_life_years,
+        life_cycle_costs=d.life_cycle_costs,
+        life_cycle_discount_rate=d.life_cycle_discount_rate,
+        lots=[
+            LotTermsOut(
+                lot_id=lot.pk,
+                number=lot.number,
+                budget=lot.budget,
+                reviewed_budget=lot.reviewed_budget,
+                reasonable_price=rules.reasonable_price(lot.reviewed_budget, d.lottery_discount)
+                if lot.reviewed_budget is not None and d.lottery_discount is not None
+                else None,
+            )
+            for lot in d.project.lots.all()
+        ],
+        terms_missing=services.method_terms_missing(d.project, d),
         checked_version=d.checked_version,
         pdf_sha256=d.pdf_sha256,
         pdf_size=d.pdf_size,
@@ -449,8 +509,21 @@ def _clar_out(x: Clarification) -> ClarificationOut:
 
 def _doc_values(patch: DocumentPatch) -> dict[str, Any]:
     values = patch.dict(exclude_unset=True)
-    if any(v is None for v in values.values()):
+    if any(v is None for k, v in values.items() if k not in NULLABLE_TERMS):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
+    for key in ("lottery_discount", "life_cycle_discount_rate"):
+        if values.get(key) is not None:
+            values[key] = str(values[key])
+    if "reviewed_budgets" in values:
+        values["reviewed_budgets"] = [
+            {
+                "lot_id": x["lot_id"],
+                "reviewed_budget": None
+                if x["reviewed_budget"] is None
+                else str(x["reviewed_budget"]),
+            }
+            for x in values["reviewed_budgets"]
+        ]
     if "factors" in values:
         values["factors"] = [
             {**f, "points": str(f["points"])} for f in values["factors"]
@@ -518,6 +591,32 @@ def project_update(
     if any(v is None for v in values.values()):
         raise InvalidInput("字段值不能为 null", code="null_not_allowed")
     p = services.project_update(actor=user, project=p, values=values, expected_version=version)
+    response["ETag"] = etag("prj", p)
+    return _project_out(p)
+
+
+@router.post(
+    "/projects/{project_id}/two-supplier",
+    response={200: ProjectOut, API_ERRORS: ErrorOut},
+    summary="设定或清除2家供应商例外情形（竞争性磋商；发布前；可带 If-Match）",
+)
+def project_two_supplier_set(
+    request: HttpRequest, response: HttpResponse, project_id: int, payload: TwoSupplierIn
+) -> ProjectOut:
+    """214号 21 ¶3 (科研项目、科技成果转化项目) and 财库〔2015〕124号 (政府购买服务): `basis`
+    `none` clears it. 422 `two_supplier_method_not_allowed` for a method other than 竞争性磋商,
+    422 `two_supplier_object_kind` when the basis does not fit the project, 422
+    `justification_required` without a written justification, 409 `not_editable` after
+    publication, 412 on a stale If-Match, 403 for anyone but the project's agency."""
+    user = request_user(request)
+    p = access.access_project(user=user, pk=project_id, action="manage")
+    p = services.project_two_supplier_set(
+        actor=user,
+        project=p,
+        basis=payload.basis,
+        justification=payload.justification,
+        expected_version=if_match_version(request, "prj", p.pk, required=False),
+    )
     response["ETag"] = etag("prj", p)
     return _project_out(p)
 
@@ -614,7 +713,10 @@ def document_build(
     user = request_user(request)
     p = access.access_project(user=user, pk=project_id, action="manage")
     tpl = access.access_template(user=user, pk=payload.template_id)
-    return Status(201, _document_out(services.document_build(actor=user, project=p, template=tpl)))
+    doc = services.document_build(
+        actor=user, project=p, template=tpl, evaluation_method=payload.evaluation_method
+    )
+    return Status(201, _document_out(doc))
 
 
 @router.get(
@@ -963,18 +1065,6 @@ def _comment_out(x: DocumentComment, *, named: bool) -> CommentOut:
     )
 
 
-def _comment_project(user: Any, project_id: int) -> tuple[Project, bool]:
-    """A project as a commenter reaches it: one the user may see (`True`), or else one whose
-    documents are (or were, until publication) under public comment (`False`)."""
-    p = access.projects_visible(user).filter(pk=project_id).first()
-    if p is not None:
-        return p, True
-    p = selectors.project_under_comment(project_id)
-    if p is None:
-        raise NotFound("项目不存在或其采购文件未在征求意见")
-    return p, False
-
-
 @router.post(
     "/projects/{project_id}/public-comment",
     response={200: CommentPeriodOut, API_ERRORS: ErrorOut},
@@ -1001,7 +1091,7 @@ def comment_submit(request: HttpRequest, project_id: int, payload: CommentIn) ->
     `comment_period_closed` from the next day, 409 `comment_period_not_open` when the project
     is not under comment; 403 for anyone but a supplier; 422 `comment_required` when empty."""
     user = request_user(request)
-    p, _ = _comment_project(user, project_id)
+    p, _ = access.access_project_for_comment(user=user, pk=project_id)
     item = services.comment_submit(actor=user, project=p, text=payload.text)
     return Status(201, _comment_out(item, named=True))
 
@@ -1013,7 +1103,7 @@ def comment_submit(request: HttpRequest, project_id: int, payload: CommentIn) ->
 )
 def comment_list(request: HttpRequest, project_id: int) -> list[CommentOut]:
     user = request_user(request)
-    p, visible = _comment_project(user, project_id)
+    p, visible = access.access_project_for_comment(user=user, pk=project_id)
     internals = visible and access.can_see_internals(user, p)
     return [
         _comment_out(x, named=internals or x.organization_id == user.organization_id)
@@ -1029,10 +1119,7 @@ def comment_list(request: HttpRequest, project_id: int) -> list[CommentOut]:
 def comment_answer(request: HttpRequest, comment_id: int, payload: CommentAnswerIn) -> CommentOut:
     """409 `bad_transition` if already answered; 422 `answer_required` when empty."""
     user = request_user(request)
-    item = DocumentComment.objects.filter(pk=comment_id).first()
-    if item is None:
-        raise NotFound("意见不存在")
-    access.access_project(user=user, pk=item.project_id, action="manage")
+    item = access.access_comment(user=user, pk=comment_id)
     item = services.comment_answer(actor=user, comment=item, answer=payload.answer)
     return _comment_out(item, named=True)
 

@@ -204,6 +204,16 @@ BID_BOND_MAX_RATE_PERCENT = 2
 # budget reaches this amount may open a comment period before publication.
 DEFAULT_PUBLIC_COMMENT_THRESHOLD = "10000000.00"
 
+# The document terms each evaluation method needs (services.document_update keys); the terms
+# of a method are refused under another and cleared when the method changes.
+LOTTERY_TERMS = ("lottery_discount", "reviewed_budgets")
+LIFE_CYCLE_TERMS = ("service_life_years", "life_cycle_costs", "life_cycle_discount_rate")
+METHOD_TERMS: dict[str, tuple[str, ...]] = {
+    EvaluationMethod.REASONABLE_PRICE_LOTTERY: LOTTERY_TERMS,
+    EvaluationMethod.LIFE_CYCLE_COST: LIFE_CYCLE_TERMS,
+}
+MAX_SERVICE_LIFE_YEARS = 50
+
 # --- stable error codes ---------------------------------------------------------------------
 ERR_BAD_TRANSITION = "bad_transition"
 ERR_NOT_EDITABLE = "not_editable"
@@ -217,6 +227,10 @@ ERR_NO_DOCUMENT = "no_document"
 ERR_BOND_TOO_HIGH = "bid_bond_too_high"
 ERR_FACTORS_INVALID = "factors_invalid"
 ERR_EVALUATION_METHOD = "evaluation_method_not_allowed"
+ERR_METHOD_TERMS_INVALID = "method_terms_invalid"
+ERR_METHOD_TERMS_NOT_APPLICABLE = "method_terms_not_applicable"
+ERR_METHOD_TERMS_MISSING = "method_terms_missing"
+ERR_REVIEWED_BUDGET = "reviewed_budget_over_budget"
 ERR_FINDINGS_OPEN = "compliance_findings_open"
 ERR_NOT_CHECKED = "compliance_not_checked"
 ERR_PERIOD_TOO_SHORT = "period_too_short"

@@ -95,6 +95,9 @@ class MethodConfig:
     single_quote: bool  # each supplier quotes once and may not change it (法 40)
     evaluation_methods: tuple[str, ...]
     price_weight: PriceWeight | None
+    # Evaluation methods allowed for goods only (全生命周期成本法: a form of 最低评标价 /
+    # 综合评分 over the purchase price and the running and disposal costs of goods).
+    goods_only_evaluation: tuple[str, ...] = ()
     goods_only: bool = False
     onsite_quote_minutes: int | None = None  # 限时现场报价: the quoting window on site
     # Grounds on which the project may stand with 2 suppliers (the agency records one on the
@@ -106,9 +109,32 @@ class MethodConfig:
     def key(self) -> str:
         return f"{self.code}:{self.variant}" if self.variant else self.code
 
-    def allows(self, evaluation_method: str) -> bool:
-        return evaluation_method in self.evaluation_methods
+    def allows(self, evaluation_method: str, object_kind: str | None = None) -> bool:
+        """`object_kind` None: allowed for some object kind; else for that kind."""
+        if evaluation_method not in self.evaluation_methods:
+            return False
+        return (
+            object_kind is None
+            or object_kind == "goods"
+            or evaluation_method not in self.goods_only_evaluation
+        )
 
+    def evaluation_methods_for(self, object_kind: str) -> tuple[str, ...]:
+        return tuple(m for m in self.evaluation_methods if self.allows(m, object_kind))
+
+
+# 87号令 53: 最低评标价法 and 综合评分法. Two forms of them configured as methods of their own:
+# - 合理定价评审抽签法 (seed 001, 敖政办发78号 ⚠ 地方做法): the reasonable price = the reviewed
+#   budget × (1 − the published discount); bidders accept it and the winner is drawn by lot.
+#   Seed 001 uses it for 工程 under 招标; allowed for every object kind under 公开/邀请招标.
+# - 全生命周期成本法 (seed 004 ⚠ 探索做法): the evaluated price is the purchase price plus the
+#   running and disposal costs over the service life the documents publish; goods only.
+TENDER_EVALUATION = (
+    Eval.LOWEST_PRICE,
+    Eval.COMPREHENSIVE,
+    Eval.REASONABLE_PRICE_LOTTERY,
+    Eval.LIFE_CYCLE_COST,
+)
 
 OPEN_TENDER = MethodConfig(
     code=Method.OPEN_TENDER,
@@ -129,8 +155,9 @@ OPEN_TENDER = MethodConfig(
     has_negotiation_rounds=False,
     has_final_quotations=False,
     single_quote=True,
-    evaluation_methods=(Eval.LOWEST_PRICE, Eval.COMPREHENSIVE, Eval.REASONABLE_PRICE_LOTTERY),
+    evaluation_methods=TENDER_EVALUATION,
     price_weight=TENDER_PRICE_WEIGHT,
+    goods_only_evaluation=(Eval.LIFE_CYCLE_COST,),
 )
 
 INVITED_TENDER = MethodConfig(
@@ -152,8 +179,9 @@ INVITED_TENDER = MethodConfig(
     has_negotiation_rounds=False,
     has_final_quotations=False,
     single_quote=True,
-    evaluation_methods=(Eval.LOWEST_PRICE, Eval.COMPREHENSIVE, Eval.REASONABLE_PRICE_LOTTERY),
+    evaluation_methods=TENDER_EVALUATION,
     price_weight=TENDER_PRICE_WEIGHT,
+    goods_only_evaluation=(Eval.LIFE_CYCLE_COST,),
 )
 
 NEGOTIATION = MethodConfig(

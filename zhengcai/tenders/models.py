@@ -188,6 +188,12 @@ class Lot(models.Model):
     bid_bond_amount = models.DecimalField(
         max_digits=16, decimal_places=2, default=Decimal("0.00"), verbose_name="投标保证金（元）"
     )
+    # 合理定价评审抽签法 (seed 001): the budget as reviewed (财政评审价 / 控制价), ≤ budget; the
+    # reasonable price = reviewed_budget × (1 − document.lottery_discount). Set through
+    # services.document_update (`reviewed_budgets`); read through selectors.lottery_terms.
+    reviewed_budget = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, verbose_name="审核后的预算（元）"
+    )
     status = models.CharField(
         max_length=12, choices=c.LotStatus.choices, default=c.LotStatus.ACTIVE, verbose_name="状态"
     )
@@ -235,6 +241,20 @@ class ProcurementDocument(models.Model):
     contract_terms = models.TextField(blank=True, verbose_name="合同条款")
     bid_bond_percent = models.DecimalField(
         max_digits=4, decimal_places=2, default=Decimal("0.00"), verbose_name="投标保证金比例（%）"
+    )
+    # 合理定价评审抽签法 (seed 001): the published discount on the reviewed budget, 0 < d < 1.
+    lottery_discount = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, verbose_name="下浮率"
+    )
+    # 全生命周期成本法 (seed 004): the service life over which running costs are counted, what
+    # bidders must quote (running, energy, maintenance, disposal …) and the discount rate
+    # applied to future costs (0 = undiscounted).
+    service_life_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name="使用寿命（年）"
+    )
+    life_cycle_costs = models.TextField(blank=True, verbose_name="须报价的运行与处置成本")
+    life_cycle_discount_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, verbose_name="折现率"
     )
     checked_at = models.DateTimeField(null=True, blank=True, verbose_name="合规审查时间")
     checked_version = models.PositiveIntegerField(default=0, verbose_name="已审查版本")

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from zhengcai.core.workdays import WorkCalendar
 from zhengcai.tenders.constants import (
@@ -145,6 +145,13 @@ BID_BOND_MAX = Decimal("0.02")  # 条例 33
 def bid_bond_cap(budget: Decimal) -> Decimal:
     """投标保证金不得超过采购项目预算金额的2%（条例 33）."""
     return (budget * BID_BOND_MAX).quantize(Decimal("0.01"))
+
+
+def reasonable_price(reviewed_budget: Decimal, discount: Decimal) -> Decimal:
+    """合理定价评审抽签法 (seed 001, 敖政办发78号 ⚠): the 合理价 published in the documents =
+    审核后的预算 × (1 − 下浮率), to 分 — the same figure evaluation.rules.reasonable_price
+    computes at the review."""
+    return (reviewed_budget * (1 - discount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@ return only what the portal shows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 
 from zhengcai.accounts.constants import Role
@@ -15,7 +18,9 @@ from zhengcai.tenders.models import (
     ComplianceFinding,
     DocumentComment,
     DocumentDownload,
+    Lot,
     Notice,
+    ProcurementDocument,
     Project,
     PublicationEvent,
 )
@@ -108,11 +113,7 @@ def projects_under_comment() -> QuerySet[Project]:
 def project_under_comment(pk: int) -> Project | None:
     """A project whose documents are or were under comment and not yet published; the page
     stays readable after the period ends (with its answers) until publication."""
-    return (
-        Project.objects.select_related("purchaser", "agency")
-        .filter(pk=pk, status=c.ProjectStatus.DOCUMENTS_READY, public_comment_until__isnull=False)
-        .first()
-    )
+    return access._under_comment(pk)
 
 
 def comments_for(user: User | None, project: Project) -> QuerySet[DocumentComment]:
@@ -132,3 +133,40 @@ def comments_for(user: User | None, project: Project) -> QuerySet[DocumentCommen
     if user is not None and user.is_authenticated and user.role == Role.SUPPLIER:
         return qs.filter(answered | Q(organization_id=user.organization_id))
     return qs.filter(answered)
+
+
+def lottery_terms(lot: Lot) -> tuple[Decimal, Decimal] | None:
+    """合理定价评审抽签法 (seed 001): `(reviewed_budget, discount)` as the lot's documents publish
+    them — the reasonable price is `reviewed_budget × (1 − discount)` — or None when the
+    documents use another method or do not carry both figures yet."""
+    doc = ProcurementDocument.objects.filter(project_id=lot.project_id).first()
+    if doc is None or doc.evaluation_method != c.EvaluationMethod.REASONABLE_PRICE_LOTTERY:
+        return None
+    reviewed = Lot.objects.filter(pk=lot.pk).values_list("reviewed_budget", flat=True).first()
+    if reviewed is None or doc.lottery_discount is None:
+        return None
+    return reviewed, doc.lottery_discount
+
+
+@dataclass(frozen=True)
+class LifeCycleTerms:
+    service_life_years: int
+    costs: str  # what running / disposal costs bidders must quote
+    discount_rate: Decimal  # 0 = undiscounted
+
+
+def life_cycle_terms(project: Project) -> LifeCycleTerms | None:
+    """全生命周期成本法 (seed 004): the service life, the costs to quote and the discount rate
+    the documents publish, or None when they use another method or lack the service life."""
+    doc = ProcurementDocument.objects.filter(project_id=project.pk).first()
+    if (
+        doc is None
+        or doc.evaluation_method != c.EvaluationMethod.LIFE_CYCLE_COST
+        or doc.service_life_years is None
+    ):
+        return None
+    return LifeCycleTerms(
+        service_life_years=doc.service_life_years,
+        costs=doc.life_cycle_costs,
+        discount_rate=doc.life_cycle_discount_rate or Decimal(0),
+    )

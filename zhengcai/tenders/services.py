@@ -419,6 +419,12 @@ def _check_lots(project: Project) -> None:
                 f"第{lot.number}包最高限价不得超过预算金额（87号令 12）",
                 code=c.ERR_CEILING_OVER_BUDGET,
             )
+        if lot.reviewed_budget is not None and lot.reviewed_budget > lot.budget:
+            raise RuleViolation(
+                f"第{lot.number}包审核后的预算不得超过预算金额 {lot.budget} 元",
+                code=c.ERR_REVIEWED_BUDGET,
+                detail={"lot": lot.number},
+            )
 
 
 @transaction.atomic
@@ -629,20 +635,46 @@ def _document_dirty(project: Project) -> None:
     doc.save(update_fields=["version", "status"])
 
 
+def _evaluation_method_refused(cfg: methods.MethodConfig, object_kind: str) -> RuleViolation:
+    return RuleViolation(
+        f"{cfg.name}不适用该评审方法（{cfg.citation}）",
+        code=c.ERR_EVALUATION_METHOD,
+        detail={"allowed": list(cfg.evaluation_methods_for(object_kind))},
+    )
+
+
 @transaction.atomic
 def document_build(
-    *, actor: User, project: Project, template: DocumentTemplate
+    *,
+    actor: User,
+    project: Project,
+    template: DocumentTemplate,
+    evaluation_method: str | None = None,
 ) -> ProcurementDocument:
-    """Start (or restart) the documents from one of the agency's templates."""
+    """Start (or restart) the documents from one of the agency's templates.
+
+    The evaluation method is `evaluation_method` if given, else the template's. One the
+    procurement method does not allow is refused (422 `evaluation_method_not_allowed`, with
+    the allowed ones) — except a template's method under a procurement method the law gives
+    only one evaluation method (谈判/询价: 最低报价 74号令 35, 49; 磋商: 综合评分 214号 23;
+    单一来源: 协商): that one applies, and the audit entry says so."""
     locked = _lock(project)
     _require_manager(actor, locked)
     _require_editable(locked)
     if template.agency_id != locked.agency_id:
         raise PermissionDenied("只能使用本代理机构的范本")
     cfg = locked.method_config
-    evaluation_method = template.evaluation_method
-    if not cfg.allows(evaluation_method):
-        evaluation_method = cfg.evaluation_methods[0]
+    allowed = cfg.evaluation_methods_for(locked.object_kind)
+    prescribed = ""
+    if evaluation_method is not None:
+        if not cfg.allows(evaluation_method, locked.object_kind):
+            raise _evaluation_method_refused(cfg, locked.object_kind)
+    elif cfg.allows(template.evaluation_method, locked.object_kind):
+        evaluation_method = template.evaluation_method
+    elif len(allowed) == 1:
+        evaluation_method = prescribed = allowed[0]
+    else:
+        raise _evaluation_method_refused(cfg, locked.object_kind)
     requirements = template.requirements or locked.plan.requirements
     doc, created = ProcurementDocument.objects.get_or_create(
         project=locked,
@@ -655,6 +687,7 @@ def document_build(
     doc.factors = list(template.factors) if evaluation_method == "comprehensive" else []
     doc.contract_terms = template.contract_terms
     doc.bid_bond_percent = min(template.bid_bond_percent, Decimal(c.BID_BOND_MAX_RATE_PERCENT))
+    _clear_terms(locked, doc)
     doc.status = c.DocumentStatus.DRAFT
     if not created:
         doc.version += 1
@@ -668,7 +701,12 @@ def document_build(
         action="document.built",
         obj=doc,
         organization=locked.agency,
-        after={"template": template.pk, "version": doc.version},
+        after={
+            "template": template.pk,
+            "version": doc.version,
+            "evaluation_method": evaluation_method,
+            **({"prescribed_by": cfg.citation} if prescribed else {}),
+        },
     )
     return doc
 
@@ -690,7 +728,158 @@ DOCUMENT_FIELDS = {
     "factors",
     "contract_terms",
     "bid_bond_percent",
+    *c.LOTTERY_TERMS,
+    *c.LIFE_CYCLE_TERMS,
 }
+TERM_FIELDS = frozenset(c.LOTTERY_TERMS + c.LIFE_CYCLE_TERMS)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rate(value: Any, what: str, *, zero_ok: bool) -> Decimal:
+    """A rate written as a fraction (0.15 = 15%); 0 < r < 1 (or 0 ≤ r < 1)."""
+    try:
+        rate = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(f"{what}不是有效数字", code=c.ERR_METHOD_TERMS_INVALID) from exc
+    low_ok = rate >= 0 if zero_ok else rate > 0
+    if not rate.is_finite() or not low_ok or rate >= 1 or rate != rate.quantize(Decimal("0.0001")):
+        bound = "0 ≤" if zero_ok else "0 <"
+        raise InvalidInput(
+            f"{what}应为小数（{bound} {what} < 1，最多4位小数，如 0.15 表示15%）",
+            code=c.ERR_METHOD_TERMS_INVALID,
+        )
+    return rate
+
+
+def _service_life(value: Any) -> int:
+    try:
+        years = int(str(value).strip())
+    except ValueError as exc:
+        raise InvalidInput("使用寿命须为整数年", code=c.ERR_METHOD_TERMS_INVALID) from exc
+    if not 1 <= years <= c.MAX_SERVICE_LIFE_YEARS:
+        raise InvalidInput(
+            f"使用寿命应在1至{c.MAX_SERVICE_LIFE_YEARS}年之间", code=c.ERR_METHOD_TERMS_INVALID
+        )
+    return years
+
+
+def _reviewed_budgets(project: Project, raw: Any) -> dict[int, Decimal | None]:
+    """`[{"lot_id": …, "reviewed_budget": …}]` (or `{lot_id: amount}`) → {lot pk: amount};
+    each ≤ the lot's budget (the reasonable price is drawn from it, seed 001)."""
+    items = list(raw.items()) if isinstance(raw, dict) else None
+    if items is None and isinstance(raw, list):
+        try:
+            items = [(x["lot_id"], x.get("reviewed_budget")) for x in raw]
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InvalidInput("审核后的预算格式错误", code=c.ERR_METHOD_TERMS_INVALID) from exc
+    if items is None:
+        raise InvalidInput("审核后的预算格式错误", code=c.ERR_METHOD_TERMS_INVALID)
+    lots = {lot.pk: lot for lot in project.lots.all()}
+    out: dict[int, Decimal | None] = {}
+    for key, value in items:
+        try:
+            lot = lots[int(key)]
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidInput(
+                "采购包不属于本项目", code=c.ERR_METHOD_TERMS_INVALID, detail={"lot_id": key}
+            ) from exc
+        if _empty(value):
+            out[lot.pk] = None
+            continue
+        amount = _money(value, "审核后的预算")
+        if amount <= 0:
+            raise InvalidInput("审核后的预算必须大于0", code=c.ERR_METHOD_TERMS_INVALID)
+        if amount > lot.budget:
+            raise RuleViolation(
+                f"第{lot.number}包审核后的预算不得超过预算金额 {lot.budget} 元",
+                code=c.ERR_REVIEWED_BUDGET,
+                detail={"lot": lot.number},
+            )
+        out[lot.pk] = amount
+    return out
+
+
+def _set_reviewed_budgets(project: Project, budgets: dict[int, Decimal | None]) -> None:
+    for lot in project.lots.all():
+        if lot.pk in budgets and lot.reviewed_budget != budgets[lot.pk]:
+            lot.reviewed_budget = budgets[lot.pk]
+            lot.save(update_fields=["reviewed_budget"])
+
+
+def _clear_terms(project: Project, doc: ProcurementDocument) -> None:
+    """Drop the terms of evaluation methods other than the document's."""
+    keep = c.METHOD_TERMS.get(doc.evaluation_method, ())
+    if "lottery_discount" not in keep:
+        doc.lottery_discount = None
+        project.lots.exclude(reviewed_budget=None).update(reviewed_budget=None)
+    if "service_life_years" not in keep:
+        doc.service_life_years = None
+        doc.life_cycle_costs = ""
+        doc.life_cycle_discount_rate = None
+
+
+def method_terms_missing(project: Project, doc: ProcurementDocument) -> list[str]:
+    """What the documents must still publish for their evaluation method (empty = complete)."""
+    missing: list[str] = []
+    if doc.evaluation_method == c.EvaluationMethod.REASONABLE_PRICE_LOTTERY:
+        if doc.lottery_discount is None:
+            missing.append("下浮率")
+        for lot in project.lots.all():
+            if lot.reviewed_budget is None:
+                missing.append(f"第{lot.number}包审核后的预算")
+    elif doc.evaluation_method == c.EvaluationMethod.LIFE_CYCLE_COST:
+        if doc.service_life_years is None:
+            missing.append("使用寿命")
+        if not doc.life_cycle_costs.strip():
+            missing.append("须报价的运行与处置成本")
+    return missing
+
+
+def _apply_terms(
+    doc: ProcurementDocument, project: Project, values: dict[str, Any], before: dict[str, Any]
+) -> None:
+    """The terms of 合理定价评审抽签法 / 全生命周期成本法: each validated; refused under another
+    evaluation method (422 `method_terms_not_applicable`); the other method's cleared."""
+    keep = c.METHOD_TERMS.get(doc.evaluation_method, ())
+    for key in TERM_FIELDS & set(values):
+        value = values[key]
+        blank = _empty(value) or (key == "reviewed_budgets" and not value)
+        if key not in keep and not blank:
+            if key == "reviewed_budgets" and all(
+                _empty(v) for v in _reviewed_budgets(project, value).values()
+            ):
+                continue
+            raise InvalidInput(
+                f"{doc.get_evaluation_method_display()}不填写该项（{key}）",
+                code=c.ERR_METHOD_TERMS_NOT_APPLICABLE,
+                detail={"field": key, "evaluation_method": doc.evaluation_method},
+            )
+    _clear_terms(project, doc)
+    if "lottery_discount" in keep:
+        if "lottery_discount" in values:
+            value = values["lottery_discount"]
+            doc.lottery_discount = None if _empty(value) else _rate(value, "下浮率", zero_ok=False)
+        if "reviewed_budgets" in values:
+            budgets = _reviewed_budgets(project, values["reviewed_budgets"] or [])
+            before["reviewed_budgets"] = {
+                str(lot.pk): str(lot.reviewed_budget) for lot in project.lots.all()
+            }
+            _set_reviewed_budgets(project, budgets)
+    if "service_life_years" in keep:
+        if "service_life_years" in values:
+            value = values["service_life_years"]
+            doc.service_life_years = None if _empty(value) else _service_life(value)
+        if "life_cycle_costs" in values:
+            text = "" if _empty(values["life_cycle_costs"]) else str(values["life_cycle_costs"])
+            doc.life_cycle_costs = text.strip()[:4000]
+        if "life_cycle_discount_rate" in values:
+            value = values["life_cycle_discount_rate"]
+            doc.life_cycle_discount_rate = (
+                None if _empty(value) else _rate(value, "折现率", zero_ok=True)
+            )
 
 
 def _apply_document_values(
@@ -700,22 +889,21 @@ def _apply_document_values(
     if unknown:
         raise InvalidInput("不可修改的字段", code="unknown_field", detail=sorted(unknown))
     cfg = project.method_config
-    before = {k: getattr(doc, k) for k in values}
+    before = {k: getattr(doc, k) for k in values if k not in ("reviewed_budgets",)}
     for key, value in values.items():
+        if key in TERM_FIELDS:
+            continue
         if key == "factors":
             value = _factors(value)
         elif key == "bid_bond_percent":
             value = _bond_percent(value)
         elif key == "evaluation_method":
-            if not cfg.allows(str(value)):
-                raise RuleViolation(
-                    f"{cfg.name}不适用该评审方法（{cfg.citation}）",
-                    code=c.ERR_EVALUATION_METHOD,
-                    detail={"allowed": list(cfg.evaluation_methods)},
-                )
+            if not cfg.allows(str(value), project.object_kind):
+                raise _evaluation_method_refused(cfg, project.object_kind)
         elif isinstance(value, str):
             value = value.strip()
         setattr(doc, key, value)
+    _apply_terms(doc, project, values, before)
     if doc.evaluation_method == c.EvaluationMethod.COMPREHENSIVE:
         problems = rules.factor_problems(rules.parse_factors(doc.factors))
         if problems:
@@ -879,8 +1067,24 @@ def render_document_html(project: Project, doc: ProcurementDocument) -> str:
             "total_points": sum((f.points for f in factors), Decimal(0)),
             "price_percent": rules.price_weight_percent(factors),
             "cfg": project.method_config,
+            "lottery": lottery_rows(project, doc),
         },
     )
+
+
+def lottery_rows(project: Project, doc: ProcurementDocument) -> list[dict[str, Any]]:
+    if doc.evaluation_method != c.EvaluationMethod.REASONABLE_PRICE_LOTTERY:
+        return []
+    d = doc.lottery_discount
+    return [
+        {
+            "lot": lot,
+            "reasonable_price": rules.reasonable_price(lot.reviewed_budget, d)
+            if lot.reviewed_budget is not None and d is not None
+            else None,
+        }
+        for lot in project.lots.all()
+    ]
 
 
 def render_pdf(html: str) -> bytes:
@@ -924,6 +1128,13 @@ def document_finalize(*, actor: User, project: Project) -> ProcurementDocument:
     if not locked.lots.exists():
         raise Conflict("项目至少须有一个采购包", code=c.ERR_NO_LOTS)
     _check_lots(locked)
+    missing = method_terms_missing(locked, doc)
+    if missing:  # seed 001: the discount is published; seed 004: the service life and costs
+        raise RuleViolation(
+            f"{doc.get_evaluation_method_display()}须在采购文件中载明：{'、'.join(missing)}",
+            code=c.ERR_METHOD_TERMS_MISSING,
+            detail={"missing": missing},
+        )
     _require_clean(doc)
     if doc.status not in (c.DocumentStatus.DRAFT,) or locked.status != c.ProjectStatus.DRAFT:
         raise _bad_transition(
@@ -1044,6 +1255,37 @@ def comment_answer(*, actor: User, comment: DocumentComment, answer: str) -> Doc
 # =============================================================================================
 
 
+def _evaluation_notice_fields(project: Project, lots: list[Lot]) -> dict[str, Any]:
+    """The evaluation method and, for 合理定价评审抽签法 / 全生命周期成本法, the terms the
+    documents publish (seed 001: the reasonable price is made known to every bidder)."""
+    doc = ProcurementDocument.objects.filter(project=project).first()
+    if doc is None:
+        return {}
+    out: dict[str, Any] = {
+        "method": doc.evaluation_method,
+        "method_name": str(doc.get_evaluation_method_display()),
+    }
+    if doc.evaluation_method == c.EvaluationMethod.REASONABLE_PRICE_LOTTERY:
+        d = doc.lottery_discount
+        out["lottery_discount"] = str(d) if d is not None else ""
+        out["lots"] = [
+            {
+                "number": lot.number,
+                "reviewed_budget": str(lot.reviewed_budget or ""),
+                "reasonable_price": str(rules.reasonable_price(lot.reviewed_budget, d))
+                if lot.reviewed_budget is not None and d is not None
+                else "",
+            }
+            for lot in lots
+        ]
+    elif doc.evaluation_method == c.EvaluationMethod.LIFE_CYCLE_COST:
+        rate = doc.life_cycle_discount_rate
+        out["service_life_years"] = doc.service_life_years
+        out["life_cycle_costs"] = doc.life_cycle_costs
+        out["life_cycle_discount_rate"] = str(rate) if rate is not None else ""
+    return out
+
+
 def notice_fields(project: Project) -> dict[str, Any]:
     """The required fields of a 招标公告 (87号令 13; 条例 30; 格式规范 ⚠), rules.md §7."""
     cfg = project.method_config
@@ -1065,6 +1307,7 @@ def notice_fields(project: Project) -> dict[str, Any]:
             "phone": project.contact_phone or project.agency.contact_phone,
         },
         "budget": str(project.budget),
+        "evaluation": _evaluation_notice_fields(project, lots),
         "lots": [
             {
                 "number": lot.number,

@@ -27,7 +27,7 @@ from zhengcai.plans.access import commissions_visible
 from zhengcai.plans.constants import CommissionStatus
 from zhengcai.tenders import access, methods, rules, selectors, services
 from zhengcai.tenders import constants as c
-from zhengcai.tenders.models import DocumentComment, ProcurementDocument, Project
+from zhengcai.tenders.models import ProcurementDocument, Project
 
 PAGE = 20
 
@@ -168,7 +168,13 @@ def _project_context(user: User, project: Project) -> dict[str, Any]:
         and project.bid_deadline > clock.now(),
         "has_document": selectors.supplier_has_document(user, project),
         "sme_choices": c.SmeReservation.choices,
-        "eval_choices": [(v, label) for v, label in c.EvaluationMethod.choices if cfg.allows(v)],
+        "eval_choices": [
+            (v, label)
+            for v, label in c.EvaluationMethod.choices
+            if cfg.allows(v, project.object_kind)
+        ],
+        "terms_missing": services.method_terms_missing(project, doc) if doc else [],
+        "lottery_rows": services.lottery_rows(project, doc) if doc else [],
         "factors_json": json.dumps(doc.factors if doc else [], ensure_ascii=False, indent=1),
         "rule_labels": rules.RULE_LABELS,
         "comments": list(selectors.comments_for(user, project))
@@ -276,25 +282,41 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
 
     def build() -> None:
         tpl = access.access_template(user=user, pk=int(post.get("template") or 0))
-        services.document_build(actor=user, project=project, template=tpl)
+        services.document_build(
+            actor=user,
+            project=project,
+            template=tpl,
+            evaluation_method=post.get("build_evaluation_method") or None,
+        )
 
     def document() -> None:
         try:
             factors = json.loads(post.get("factors") or "[]")
         except json.JSONDecodeError as exc:
             raise InvalidInput("评分因素须为 JSON 列表", code=c.ERR_FACTORS_INVALID) from exc
-        services.document_update(
-            actor=user,
-            project=project,
-            values={
-                "requirements": post.get("requirements", ""),
-                "qualifications": post.get("qualifications", ""),
-                "evaluation_method": post.get("evaluation_method", ""),
-                "factors": factors,
-                "contract_terms": post.get("contract_terms", ""),
-                "bid_bond_percent": post.get("bid_bond_percent") or "0",
-            },
-        )
+        method = post.get("evaluation_method", "")
+        values: dict[str, Any] = {
+            "requirements": post.get("requirements", ""),
+            "qualifications": post.get("qualifications", ""),
+            "evaluation_method": method,
+            "factors": factors,
+            "contract_terms": post.get("contract_terms", ""),
+            "bid_bond_percent": post.get("bid_bond_percent") or "0",
+        }
+        # the form carries the terms of the method the documents had; send those of the
+        # method now chosen (the service clears the others)
+        for key in c.METHOD_TERMS.get(method, ()):
+            if key == "reviewed_budgets":
+                budgets = {
+                    lot.pk: post[f"reviewed_budget_{lot.pk}"]
+                    for lot in project.lots.all()
+                    if f"reviewed_budget_{lot.pk}" in post
+                }
+                if budgets:
+                    values[key] = budgets
+            elif key in post:
+                values[key] = post.get(key, "")
+        services.document_update(actor=user, project=project, values=values)
 
     def check() -> None:
         standing = services.compliance_check(actor=user, project=project)
@@ -363,11 +385,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def comment_answer() -> None:
-        item = DocumentComment.objects.filter(
-            project=project, pk=int(post.get("comment") or 0)
-        ).first()
-        if item is None:
-            raise NotFound("意见不存在")
+        item = access.access_comment(user=user, pk=int(post.get("comment") or 0), project=project)
         services.comment_answer(actor=user, comment=item, answer=post.get("answer", ""))
 
     ops: dict[str, tuple[Callable[[], Any], str]] = {
@@ -523,9 +541,10 @@ def public_comments(request: HttpRequest) -> HttpResponse:
 def public_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """One project's documents under comment: the period, the documents, the answered
     comments; a logged-in supplier submits a comment here."""
-    project = selectors.project_under_comment(pk)
-    if project is None:
-        raise Http404("该项目的采购文件未在征求意见")
+    try:  # the public page: reached as the public reaches it, whoever is logged in
+        project, _ = access.access_project_for_comment(user=None, pk=pk)
+    except NotFound as exc:
+        raise Http404("该项目的采购文件未在征求意见") from exc
     viewer = request.user
     user = viewer if isinstance(viewer, User) and viewer.is_authenticated else None
     if request.method == "POST":
@@ -557,8 +576,11 @@ def public_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 def public_comment_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The documents under comment, as HTML (what the PDF contains), for anyone."""
-    project = selectors.project_under_comment(pk)
-    doc = ProcurementDocument.objects.filter(project=project).first() if project else None
-    if project is None or doc is None:
+    try:
+        project, _ = access.access_project_for_comment(user=None, pk=pk)
+    except NotFound as exc:
+        raise Http404("该项目的采购文件未在征求意见") from exc
+    doc = ProcurementDocument.objects.filter(project=project).first()
+    if doc is None:
         raise Http404("该项目的采购文件未在征求意见")
     return HttpResponse(doc.html or services.render_document_html(project, doc))
