@@ -19,7 +19,7 @@ from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
 from zhengcai.evaluation import access, selectors, services
 from zhengcai.evaluation import constants as c
 from zhengcai.evaluation.models import Evaluation, Flag, Member
-from zhengcai.experts.models import DrawRequest
+from zhengcai.experts.models import DrawInvitation, DrawRequest
 from zhengcai.tenders.models import Lot
 
 router = Router(auth=api_auth(), tags=["evaluation"])
@@ -38,6 +38,28 @@ class MemberOut(Schema):
     is_chair: bool
     declared: bool
     status: str
+    reason: str = ""
+    replaces_id: int | None = None
+
+
+class ReasonIn(StrictIn):
+    reason: str = Field(default="", max_length=500)
+
+
+class ReplaceIn(StrictIn):
+    reason: str = Field(default="", max_length=500)
+    invitation_id: int | None = None
+
+
+class PendingOut(Schema):
+    invitation_id: int
+    deadline: dt.datetime
+
+
+class ReplaceOut(Schema):
+    seated: bool  # false: a replacement round runs, the seat stays vacant until confirmed
+    member: MemberOut  # the new member, or the vacated seat while the round runs
+    pending: list[PendingOut]
 
 
 class BidOut(Schema):
@@ -173,6 +195,8 @@ def _out(ev: Evaluation, user: User) -> dict[str, Any]:
                 "is_chair": m.is_chair,
                 "declared": m.declared,
                 "status": m.status,
+                "reason": m.reason,
+                "replaces_id": m.replaces_pk,
             }
             for m in selectors.members(ev, user)
         ],
@@ -253,6 +277,69 @@ def chair_elect(request: HttpRequest, pk: int, body: MemberIdIn) -> Any:
     if member is None:
         raise NotFound("成员不存在")
     services.chair_elect(actor=user, evaluation=ev, member=member)
+    return _out(ev, user)
+
+
+def _member_of(request: HttpRequest, pk: int) -> tuple[User, Member]:
+    user = request_user(request)
+    m = Member.objects.select_related("evaluation", "user").filter(pk=pk).first()
+    if m is None:
+        raise NotFound("成员不存在")
+    access.access_evaluation(user=user, pk=m.evaluation_id)
+    return user, m
+
+
+def _member_out(m: Member, user: User) -> dict[str, Any]:
+    view = next(v for v in selectors.members(m.evaluation, user) if v.pk == m.pk)
+    return {
+        "id": view.pk,
+        "name": view.name,
+        "kind": view.kind,
+        "is_chair": view.is_chair,
+        "declared": view.declared,
+        "status": view.status,
+        "reason": view.reason,
+        "replaces_id": view.replaces_pk,
+    }
+
+
+@router.post("/members/{pk}/absent", response={200: MemberOut, API_ERRORS: ErrorOut})
+def member_absent(request: HttpRequest, pk: int, body: ReasonIn) -> Any:
+    """The agency records a member absent (87号令 49): the seat is vacant, opinions void."""
+    user, m = _member_of(request, pk)
+    m = services.member_absent(actor=user, member=m, reason=body.reason)
+    return _member_out(m, user)
+
+
+@router.post("/members/{pk}/replace", response={200: ReplaceOut, API_ERRORS: ErrorOut})
+def member_replace(request: HttpRequest, pk: int, body: ReplaceIn) -> Any:
+    """The agency replaces a recused / absent member from the same draw (87号令 49; 198号 17):
+    with a confirmed spare the newcomer is seated at once (`seated`); otherwise a replacement
+    round runs and the call is repeated once the drawn expert confirmed."""
+    user, m = _member_of(request, pk)
+    invitation = None
+    if body.invitation_id is not None:
+        invitation = DrawInvitation.objects.filter(
+            pk=body.invitation_id, draw_id=m.evaluation.draw_id
+        ).first()
+        if invitation is None:
+            raise NotFound("专家邀请不存在")
+    result = services.member_replace(
+        actor=user, member=m, reason=body.reason, invitation=invitation
+    )
+    pending = services.pending_replacements(result.evaluation)
+    return {
+        "seated": result.pk != m.pk,
+        "member": _member_out(result, user),
+        "pending": [{"invitation_id": i.pk, "deadline": i.deadline} for i in pending],
+    }
+
+
+@router.post("/evaluations/{pk}/stop", response={200: EvaluationOut, API_ERRORS: ErrorOut})
+def evaluation_stop(request: HttpRequest, pk: int, body: ReasonIn) -> Any:
+    """The committee cannot be completed in time: the evaluation stops (87号令 49)."""
+    user, ev = _ev(request, pk)
+    ev = services.evaluation_stop(actor=user, evaluation=ev, reason=body.reason)
     return _out(ev, user)
 
 

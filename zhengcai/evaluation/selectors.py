@@ -45,22 +45,43 @@ class MemberView:
     is_chair: bool
     declared: bool
     status: str
+    status_label: str = ""
+    reason: str = ""  # why the seat was vacated (recused / absent / replaced)
+    replaces_pk: int | None = None
+    replaces_name: str = ""  # the member this replacement took over from
+    declared_at: Any = None
 
 
 def members(ev: Evaluation, viewer: User) -> list[MemberView]:
     visible = access.expert_names_visible(viewer, ev)
+    rows = list(ev.members.select_related("user").order_by("position"))
+
+    def shown(m: Member) -> str:
+        if visible or m.user_id == viewer.pk:
+            return m.user.get_full_name()
+        return f"专家 {m.position}"
+
+    by_pk = {m.pk: m for m in rows}
     out = []
-    for m in ev.members.select_related("user").order_by("position"):
-        name = m.user.get_full_name() if visible or m.user_id == viewer.pk else f"专家 {m.position}"
+    for m in rows:
+        old = by_pk.get(m.replaces_id) if m.replaces_id else None
+        reason = m.replaced_reason
+        if not reason and m.status == c.MemberStatus.RECUSED:
+            reason = m.declaration_note
         out.append(
             MemberView(
                 m.pk,
-                name,
+                shown(m),
                 m.kind,
                 m.get_kind_display(),
                 m.is_chair,
                 m.declared_at is not None,
                 m.status,
+                status_label=m.get_status_display(),
+                reason=reason,
+                replaces_pk=m.replaces_id,
+                replaces_name=shown(old) if old else "",
+                declared_at=m.declared_at,
             )
         )
     return out
@@ -79,6 +100,8 @@ def worklist(member: Member) -> list[Todo]:
     ev = member.evaluation
     if member.status != c.MemberStatus.ACTIVE:
         return []
+    if member.declared_at is None and ev.status in c.REPLACEABLE_STATUSES:
+        return [Todo("declare", "作回避声明")]  # a replacement declares first (条例 9)
     if ev.status == S.FORMING:
         return [] if member.declared_at else [Todo("declare", "作回避声明")]
     out: list[Todo] = []

@@ -36,6 +36,7 @@ from zhengcai.evaluation.models import (
 )
 from zhengcai.experts.constants import DrawStatus, InvitationStatus
 from zhengcai.experts.models import DrawInvitation, DrawRequest
+from zhengcai.tenders import rules as tender_rules
 from zhengcai.tenders import services as tender_services
 from zhengcai.tenders.constants import (
     EvaluationMethod,
@@ -509,8 +510,17 @@ def member_replace(
     end of scoring, with an expert newly confirmed from the same draw (87号令 49; 198号 17).
     The replaced member's checks and scores are void and no longer count; the newcomer
     declares (条例 9) and does the whole review and scoring of that seat. Returns the new
-    member. Without a confirmed replacement: `no_replacement` — the agency waits for the
-    draw's replacement round or stops the evaluation (`evaluation_stop`)."""
+    member.
+
+    Without a spare confirmed expert (and no `invitation` named) the member's own invitation
+    is released and a replacement round runs on the draw (`experts.invitation_release`, also
+    after the evaluation time): an active member's seat becomes vacant (`absent`, opinions
+    void) and the old member is returned, still holding the vacant seat. Once the newly drawn
+    expert has confirmed, the agency calls this again and the newcomer is seated.
+    `replacement_pending` while the drawn expert has not answered; `no_replacement` when the
+    member's invitation was already released and nobody is pending (e.g. the drawn expert
+    declined or let the deadline pass); `pool_exhausted` when the pool has nobody left —
+    the agency then stops the evaluation (`evaluation_stop`)."""
     old = Member.objects.select_for_update().get(pk=member.pk)
     ev = _lock(old.evaluation)
     _require_agency(actor, ev)
@@ -531,6 +541,8 @@ def member_replace(
     spare = replacement_invitations(ev)
     if invitation is not None:
         spare = [i for i in spare if i.pk == invitation.pk]
+    if not spare and invitation is None:
+        return _replacement_round(actor, ev, old, reason)
     if not spare:
         raise Conflict(
             "该专家抽取没有新确认的替补专家；请发起补抽，无法及时补足的应终止评审（87号令 49）",
@@ -572,6 +584,69 @@ def member_replace(
         },
     )
     return new
+
+
+def pending_replacements(ev: Evaluation) -> list[DrawInvitation]:
+    """Invitations of a replacement round on the evaluation's draw still awaiting an answer."""
+    return list(
+        DrawInvitation.objects.filter(
+            draw=ev.draw, status=InvitationStatus.PENDING, round__reason="replacement"
+        )
+        .select_related("expert__user")
+        .order_by("position", "pk")
+    )
+
+
+def _replacement_round(actor: User, ev: Evaluation, old: Member, reason: str) -> Member:
+    """member_replace without a spare: release the member's confirmed invitation and draw a
+    replacement on the same request (87号令 49; 198号 17). The seat stays vacant until the
+    drawn expert confirms and the agency seats the newcomer."""
+    from zhengcai.experts import services as expert_services
+
+    own = old.invitation or (
+        DrawInvitation.objects.filter(draw=ev.draw, expert_id=old.expert_id).order_by("-pk").first()
+    )
+    if own is None or own.status != InvitationStatus.CONFIRMED:
+        pending = pending_replacements(ev)
+        if pending:
+            deadline = pending[0].deadline.astimezone(clock.SHANGHAI)
+            raise Conflict(
+                f"补抽的专家尚未确认参加（答复时限 {deadline:%H:%M}），确认后即可入席",
+                code=c.ERR_REPLACEMENT_PENDING,
+                detail={"invitations": [i.pk for i in pending]},
+            )
+        raise Conflict(
+            "该专家抽取没有新确认的替补专家；补抽的专家未确认参加，"
+            "无法及时补足的应终止评审（87号令 49）",
+            code=c.ERR_NO_REPLACEMENT,
+        )
+    voided = (0, 0)
+    if old.status == c.MemberStatus.ACTIVE:
+        old.status = c.MemberStatus.ABSENT
+        old.is_chair = False
+        old.replaced_reason = reason
+        old.save(update_fields=["status", "is_chair", "replaced_reason"])
+        voided = _void_opinions([old])
+    rnd = expert_services.invitation_release(actor=actor, invitation=own, reason=reason)
+    new_inv = rnd.invitations.get()
+    ev.version += 1
+    ev.save(update_fields=["version"])
+    audit_record(
+        actor=actor,
+        action="evaluation.replacement_round",
+        obj=ev,
+        after={
+            "member": old.pk,
+            "reason": reason,
+            "released": own.pk,
+            "round": rnd.number,
+            "invitation": new_inv.pk,
+            "deadline": new_inv.deadline,
+            "void_checks": voided[0],
+            "void_scores": voided[1],
+        },
+    )
+    return old
 
 
 @transaction.atomic
@@ -671,7 +746,12 @@ def _fail(actor: User | None, ev: Evaluation, outcome: str) -> None:
 
 
 def _minimum(ev: Evaluation) -> int:
-    return int(ev.project.method_config.min_suppliers_to_continue)
+    """Valid bids needed to go on: the method's minimum, 2 for a 竞争性磋商 on a recorded
+    two-supplier basis (214号 21 ¶3; 财库〔2015〕124号) — tenders.rules decides."""
+    project = ev.project
+    return int(
+        tender_rules.min_suppliers_to_continue(project.method_config, project.two_supplier_basis)
+    )
 
 
 def _price_facts(ev: Evaluation) -> None:

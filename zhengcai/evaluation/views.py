@@ -140,10 +140,17 @@ ORDER: list[str] = [str(s) for s, _label in STEPS] + [str(S.AWARDED)]
 
 def _steps(ev: Evaluation) -> list[dict[str, str]]:
     """The stage progress bar: done / current / failed / pending per stage."""
+    ended = ev.status in (S.FAILED, S.STOPPED)
     if ev.status == S.FAILED:
         # Failed at the stage reached: review closes (or conclusion finds) too few valid bids.
         reached = S.CONCLUDING if ev.scoring_closed_at else S.REVIEWING
         here = ORDER.index(reached)
+    elif ev.status == S.STOPPED:
+        # Stopped where the committee could not be completed (87号令 49).
+        if ev.started_at is None:
+            here = ORDER.index(S.FORMING)
+        else:
+            here = ORDER.index(S.SCORING if ev.review_closed_at else S.REVIEWING)
     else:
         here = ORDER.index(ev.status)
     out = []
@@ -151,7 +158,7 @@ def _steps(ev: Evaluation) -> list[dict[str, str]]:
         if i < here:
             state = "done"
         elif i == here:
-            state = "failed" if ev.status == S.FAILED else "current"
+            state = "failed" if ended else "current"
         else:
             state = ""
         out.append({"label": _(label), "state": state})
@@ -215,7 +222,8 @@ def _todo(m: Member) -> dict[str, Any]:
     todo, url = "", ""
     if m.status != c.MemberStatus.ACTIVE:
         pass
-    elif ev.status == S.FORMING and m.declared_at is None:
+    elif m.declared_at is None and ev.status in c.REPLACEABLE_STATUSES:
+        # before the start, or a replacement seated after it (条例 9; 87号令 49)
         todo, url = _("填写回避声明"), reverse("evaluation:declare", args=[ev.pk])
     elif ev.status == S.REVIEWING:
         todo, url = _("资格与符合性审查"), reverse("evaluation:review", args=[ev.pk, "compliance"])
@@ -310,8 +318,18 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("评审组长已确定"))
                 return redirect("evaluation:committee", ev.pk)
+    views = {v.pk: v for v in selectors.members(ev, user)}
+    for m in members:
+        m.view = views.get(m.pk)
     ctx.update(
         members=members,
+        replaceable=ev.status in c.REPLACEABLE_STATUSES and ctx["viewer"].agency,
+        vacant=any(m.status in (c.MemberStatus.RECUSED, c.MemberStatus.ABSENT) for m in members),
+        pending=services.pending_replacements(ev) if ev.status in c.REPLACEABLE_STATUSES else [],
+        spares=services.replacement_invitations(ev) if ev.status in c.REPLACEABLE_STATUSES else [],
+        chair_needed=ev.status != S.FORMING
+        and ev.status in c.REPLACEABLE_STATUSES
+        and not any(m.is_chair for m in active),
         active=len(active),
         declared=sum(1 for m in active if m.declared_at),
         chair_form=chair_form,
@@ -342,15 +360,44 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif op == "scoring_close":
             services.scoring_close(actor=user, evaluation=ev)
             done = _("评分已结束，请进行评分复核与汇总")
+        elif op in ("absent", "replace"):
+            member = ev.members.filter(pk=_int(request.POST.get("member"))).first()
+            if member is None:
+                raise InvalidInput(_("成员不存在"))
+            reason = request.POST.get("reason", "")[:500]
+            if op == "absent":
+                services.member_absent(actor=user, member=member, reason=reason)
+                done = _("已记录成员缺席，其评审意见作废")
+            else:
+                got = services.member_replace(actor=user, member=member, reason=reason)
+                done = (
+                    _("替补专家已入席，请其先作回避声明")
+                    if got.pk != member.pk
+                    else _("已发起补抽，待抽中的专家确认参加后入席")
+                )
+        elif op == "stop":
+            services.evaluation_stop(
+                actor=user, evaluation=ev, reason=request.POST.get("reason", "")[:300]
+            )
+            done = _("评审已终止，已作出的评审意见无效")
         else:
             raise InvalidInput(_("未知操作"))
     except DomainError as exc:
         messages.error(request, exc.message)
-        if op == "start":
+        if op in ("start", "absent", "replace", "stop"):
             return redirect("evaluation:committee", pk)
     else:
         messages.success(request, done)
+        if op in ("absent", "replace", "stop"):
+            return redirect("evaluation:committee", pk)
     return redirect("evaluation:overview", pk)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _short(name: str, limit: int = 12) -> str:
@@ -416,7 +463,7 @@ def _live(ev: Evaluation, viewer: Viewer) -> dict[str, Any]:
         "has_qualification": ev.procedure != "tender",
         "has_scoring": ev.method in services.SCORED_METHODS and bool(n_factors),
         "agency_qualification": agency_qual,
-        "polling": ev.status not in (S.AWARDED, S.FAILED, S.SIGNED),
+        "polling": ev.status not in (S.AWARDED, S.FAILED, S.SIGNED, S.STOPPED),
         "at": clock.now(),
     }
 
@@ -510,12 +557,16 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.success(
-                    request,
-                    _("已申报利害关系，您已回避本次评审")
-                    if form.cleaned_data["conflict"] == "1"
-                    else _("回避声明及承诺书已提交，请等待评审开始"),
-                )
+                started = ev.status != S.FORMING  # a replacement seated after the start
+                if form.cleaned_data["conflict"] == "1":
+                    done = _("已申报利害关系，您已回避本次评审")
+                elif started:
+                    done = _("回避声明及承诺书已提交，请开始评审工作")
+                else:
+                    done = _("回避声明及承诺书已提交，请等待评审开始")
+                messages.success(request, done)
+                if started and form.cleaned_data["conflict"] != "1":
+                    return redirect("evaluation:overview", ev.pk)
                 return redirect("evaluation:home")
     return render(
         request,

@@ -478,10 +478,14 @@ def draw_set_bidders(*, actor: User, draw: DrawRequest, bidder_ids: list[int]) -
     return locked
 
 
-def _run_round(draw: DrawRequest, *, reason: str, wanted: int) -> DrawRound | None:
+def _run_round(
+    draw: DrawRequest, *, reason: str, wanted: int, deadline: dt.datetime | None = None
+) -> DrawRound | None:
     """Draw `wanted` more experts. Records the round (the eligible list it ran over, what it
     picked) and creates the invitations; notifications go out on commit. Returns None and
-    marks the request failed when the pool cannot fill the seats."""
+    marks the request failed when the pool cannot fill the seats. The answer deadline is
+    `confirm_minutes` from now, capped at the evaluation time while that is still ahead;
+    `deadline` overrides it (a release after the start, `invitation_release`)."""
     candidates = selectors.draw_candidates(draw)
     ctx = selectors.draw_context(draw)
     eligible, excluded = rules.split_eligible(candidates, ctx)
@@ -534,7 +538,10 @@ def _run_round(draw: DrawRequest, *, reason: str, wanted: int) -> DrawRound | No
             after={"reason": draw.status_reason},
         )
         return None
-    deadline = min(now + dt.timedelta(minutes=draw.confirm_minutes), draw.evaluation_at)
+    if deadline is None:
+        deadline = now + dt.timedelta(minutes=draw.confirm_minutes)
+        if now < draw.evaluation_at:
+            deadline = min(deadline, draw.evaluation_at)
     position = max(draw.invitations.values_list("position", flat=True), default=0)
     created = DrawInvitation.objects.bulk_create(
         [
@@ -734,6 +741,70 @@ def draw_cancel(*, actor: User, draw: DrawRequest, reason: str) -> DrawRequest:
     locked.next_check = None
     locked.save(update_fields=["status", "status_reason", "revealed_at", "next_check"])
     return locked
+
+
+@transaction.atomic
+def invitation_release(
+    *,
+    actor: User,
+    invitation: DrawInvitation,
+    reason: str,
+    confirm_minutes: int | None = None,
+) -> DrawRound:
+    """The draw's agency releases a confirmed expert who cannot sit (recused for a conflict
+    declared at the evaluation, absent, left) and draws a replacement from the same request
+    (87号令 49; 198号 17) — also after the evaluation time. The invitation becomes
+    `withdrawn` with the reason; one more round runs on the same seed over the eligible list
+    of now (conflicted experts excluded as in every round, so `draw_verify` re-runs it), and
+    the new expert answers within `confirm_minutes` from now (default the request's), not
+    capped at the evaluation time. Refused and nothing changes when the pool cannot supply
+    an expert (`pool_exhausted`): the agency then stops the evaluation (87号令 49).
+    ⚠ After the seed was revealed (evaluation start) the pick of the next round can be
+    computed in advance from the published seed and eligible list."""
+    inv = (
+        DrawInvitation.objects.select_for_update()
+        .select_related("expert__user")
+        .get(pk=invitation.pk)
+    )
+    draw = DrawRequest.objects.select_for_update().get(pk=inv.draw_id)
+    org = actor.acting_organization
+    if actor.role != Role.AGENCY or org is None or org.pk != draw.agency_id:
+        raise PermissionDenied("只有申请抽取的代理机构可以更换专家")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("请写明更换原因（回避、缺席等）", code="reason_required")
+    if draw.status not in (c.DrawStatus.COMPLETE, c.DrawStatus.DRAWING):
+        raise Conflict("该抽取申请当前不能补抽专家", code=c.ERR_DRAW_STATE)
+    if inv.status != c.InvitationStatus.CONFIRMED:
+        raise Conflict("只能更换已确认参加的专家", code=c.ERR_BAD_TRANSITION)
+    minutes = int(confirm_minutes if confirm_minutes is not None else draw.confirm_minutes)
+    if not 5 <= minutes <= 24 * 60:
+        raise InvalidInput("答复时限应在 5 分钟至 24 小时之间", code="confirm_minutes_invalid")
+    now = clock.now()
+    _invitation_transition(inv, c.InvitationStatus.WITHDRAWN)
+    inv.responded_at, inv.response_note, inv.next_check = now, f"代理机构更换：{reason}"[:300], None
+    inv.save(update_fields=["status", "responded_at", "response_note", "next_check"])
+    audit_record(
+        actor=actor,
+        action="expert_invitation.released",
+        obj=inv,
+        organization=draw.agency,
+        after={"draw": draw.pk, "reason": reason[:300], "after_start": now >= draw.evaluation_at},
+        object_label=f"抽取 #{draw.pk} 第 {inv.position} 位",
+    )
+    if draw.status == c.DrawStatus.COMPLETE:
+        _transition(draw, c.DrawStatus.DRAWING)
+        draw.save(update_fields=["status"])
+    rnd = _run_round(
+        draw, reason="replacement", wanted=1, deadline=now + dt.timedelta(minutes=minutes)
+    )
+    if rnd is None:
+        # rolls the release and the failed round back: the agency stops the evaluation
+        raise RuleViolation(
+            "符合条件的专家已抽完，无法补抽；请终止评审后重新组建评审委员会（87号令 49）",
+            code=c.ERR_POOL_EXHAUSTED,
+        )
+    return rnd
 
 
 # --- performance records (198号 21; 条例 62) ---------------------------------------------------

@@ -80,7 +80,13 @@ class Ready:
 
 
 def _published(
-    w: PlansWorld, *, method: str, tag: str, bond_percent: str, project_method: str = "open_tender"
+    w: PlansWorld,
+    *,
+    method: str,
+    tag: str,
+    bond_percent: str,
+    project_method: str = "open_tender",
+    two_supplier_basis: str = "",
 ) -> Project:
     agency, purchaser = w.users[AGENCY], w.users[PURCHASER]
     cfg = methods.get(project_method, "")
@@ -100,6 +106,13 @@ def _published(
     com = plan_services.commission_create(actor=purchaser, plan=plan, agency=w.orgs[AGENCY])
     com = plan_services.commission_accept(actor=agency, commission=com)
     p = tenders.project_create_from_commission(actor=agency, commission=com)
+    if two_supplier_basis:
+        p = tenders.project_two_supplier_set(
+            actor=agency,
+            project=p,
+            basis=two_supplier_basis,
+            justification="市场竞争不充分的科研项目，符合条件的供应商只有两家（214号 21）",
+        )
     lot = p.lots.get(number=1)
     tenders.lot_update(
         actor=agency,
@@ -192,6 +205,7 @@ def evaluation_ready(
     window: str | None = None,
     schedules: list[dict[str, Any]] | None = None,
     final_prices: list[str] | None = None,
+    two_supplier_basis: str = "",
 ) -> Ready:
     """An opened lot with a signed opening record and a COMPLETE draw.
 
@@ -204,7 +218,9 @@ def evaluation_ready(
     submits a sealed final quotation (`final_prices`, default 2% below its response) and the
     final quotations are opened and signed — `window="final"` (the default there).
     `schedules[i]` adds fields to bidder i's signed price schedule (e.g. `life_cycle`,
-    `accept_reasonable_price`)."""
+    `accept_reasonable_price`). `two_supplier_basis` records the 竞争性磋商 two-supplier
+    ground through tenders.project_two_supplier_set before the documents are built (e.g.
+    `research`: 214号 21 ¶3), so that 2 bidders may go on."""
     if not clock.is_frozen():
         clock.freeze(clock.now())
     tender = project_method in ("open_tender", "invited_tender")
@@ -213,7 +229,12 @@ def evaluation_ready(
     w = world if world is not None else build_world()
     tag = f"{next(_seq)}{clock.now():%H%M%S%f}"
     p = _published(
-        w, method=method, tag=tag, bond_percent=bond_percent, project_method=project_method
+        w,
+        method=method,
+        tag=tag,
+        bond_percent=bond_percent,
+        project_method=project_method,
+        two_supplier_basis=two_supplier_basis,
     )
     doc = p.document
     if doc.evaluation_method != method:

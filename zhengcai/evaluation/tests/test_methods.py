@@ -240,3 +240,19 @@ def test_negotiation_lowest_final_quotation_wins() -> None:
     r.lot.refresh_from_db()
     assert r.lot.status == LotStatus.AWARDED
     assert AuditEntry.objects.filter(action="lot.awarded", object_id=str(r.lot.pk)).count() == 1
+
+
+def test_consultation_with_two_suppliers_on_a_recorded_basis_goes_on() -> None:
+    """竞争性磋商 on a two-supplier basis (214号 21 ¶3): a panel of three evaluates two final
+    quotations; the minimum comes from tenders.rules.min_suppliers_to_continue."""
+    from zhengcai.evaluation.tests.builders import chair, declared, review_all
+
+    r = evaluation_ready(project_method="consultation", bidders=2, two_supplier_basis="research")
+    assert r.project.two_supplier_basis == "research"
+    ev = declared(r)
+    assert ev.members.count() == 3 and ev.bids.count() == 2
+    clock.freeze(r.evaluation_at)
+    ev = s.evaluation_start(actor=r.agency, evaluation=ev)
+    review_all(r, ev)
+    ev = s.review_close(actor=chair(ev), evaluation=ev)
+    assert ev.status == c.EvaluationStatus.SCORING, ev.outcome

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from zhengcai.core import clock
+from zhengcai.core import clock, timed
 from zhengcai.core.errors import DomainError
 from zhengcai.core.models import AuditEntry
 from zhengcai.evaluation import constants as c
@@ -77,8 +77,16 @@ def test_recused_member_is_replaced_from_the_same_draw() -> None:
     assert conflicted.status == c.MemberStatus.RECUSED
     s.chair_elect(actor=r.agency, evaluation=ev, member=members[0])
     clock.freeze(r.evaluation_at - dt.timedelta(hours=1))
-    # no newly confirmed expert yet: refused, nothing changes
-    raises(c.ERR_NO_REPLACEMENT, s.member_replace, actor=r.agency, member=conflicted, reason="")
+    # a named invitation that is no spare (a seated expert's): refused, nothing changes
+    seated = DrawInvitation.objects.get(draw=r.draw, expert=members[0].expert)
+    raises(
+        c.ERR_NO_REPLACEMENT,
+        s.member_replace,
+        actor=r.agency,
+        member=conflicted,
+        reason="",
+        invitation=seated,
+    )
     raises(
         "permission_denied",
         s.member_replace,
@@ -168,7 +176,16 @@ def test_committee_that_cannot_be_completed_stops_the_evaluation() -> None:
     # a complete committee is not stopped
     raises(c.ERR_COMMITTEE_COMPLETE, s.evaluation_stop, actor=r.agency, evaluation=ev, reason="x")
     s.member_absent(actor=r.agency, member=members[1], reason="未到场")
-    # the draw has no confirmed spare after the evaluation time
+    # no confirmed spare: the absent expert is released and a replacement drawn …
+    kept = s.member_replace(actor=r.agency, member=members[1], reason="")
+    assert kept.pk == members[1].pk and kept.status == c.MemberStatus.ABSENT
+    raises(
+        c.ERR_REPLACEMENT_PENDING, s.member_replace, actor=r.agency, member=members[1], reason=""
+    )
+    # … who does not answer in time (no further round after the evaluation time)
+    clock.advance(dt.timedelta(minutes=31))
+    timed.process_due()
+    assert not s.pending_replacements(ev)
     raises(c.ERR_NO_REPLACEMENT, s.member_replace, actor=r.agency, member=members[1], reason="")
     raises(c.ERR_REASON_REQUIRED, s.evaluation_stop, actor=r.agency, evaluation=ev, reason="")
     ev = s.evaluation_stop(actor=r.agency, evaluation=ev, reason="无法及时补抽专家")
@@ -186,3 +203,78 @@ def test_committee_that_cannot_be_completed_stops_the_evaluation() -> None:
         stage="compliance",
         passed=True,
     )
+
+
+def test_replacement_round_after_the_start_seats_the_newly_confirmed_expert() -> None:
+    r = evaluation_ready()
+    ev = opened(r)
+    clock.freeze(r.evaluation_at + dt.timedelta(minutes=20))
+    ev = s.evaluation_start(actor=r.agency, evaluation=ev)
+    members = list(ev.members.order_by("position"))
+    bids = list(ev.bids.order_by("pk"))
+    for m in members:
+        s.check_record(actor=m.user, reviewed_bid=bids[0], stage="compliance", passed=True)
+    leaving = members[0]  # the chair falls ill
+    raises("permission_denied", s.member_replace, actor=r.purchaser, member=leaving, reason="x")
+    raises(c.ERR_REASON_REQUIRED, s.member_replace, actor=r.agency, member=leaving, reason=" ")
+    kept = s.member_replace(actor=r.agency, member=leaving, reason="突发疾病离场")
+    assert kept.pk == leaving.pk
+    assert kept.status == c.MemberStatus.ABSENT and not kept.is_chair
+    assert Check.objects.filter(member=leaving, void=True).count() == 1
+    own = DrawInvitation.objects.get(draw=r.draw, expert=leaving.expert)
+    assert own.status == InvitationStatus.WITHDRAWN
+    [drawn] = s.pending_replacements(ev)
+    assert drawn.deadline > clock.now() > r.evaluation_at  # not capped at the evaluation time
+    entry = AuditEntry.objects.get(action="evaluation.replacement_round", object_id=str(ev.pk))
+    assert entry.after["invitation"] == drawn.pk and entry.after["void_checks"] == 1
+    raises(c.ERR_REPLACEMENT_PENDING, s.member_replace, actor=r.agency, member=leaving, reason="x")
+    # the drawn expert confirms, then is seated; declares before taking part
+    clock.advance(dt.timedelta(minutes=10))
+    experts.invitation_respond(actor=drawn.expert.user, invitation=drawn, accept=True)
+    r.draw.refresh_from_db()
+    assert r.draw.status == "complete"
+    new = s.member_replace(actor=r.agency, member=leaving, reason="")
+    assert new.invitation_id == drawn.pk and new.replaces_id == leaving.pk
+    leaving.refresh_from_db()
+    assert leaving.status == c.MemberStatus.REPLACED and "疾病" in leaving.replaced_reason
+    raises(
+        c.ERR_NOT_DECLARED,
+        s.check_record,
+        actor=new.user,
+        reviewed_bid=bids[0],
+        stage="compliance",
+        passed=True,
+    )
+    s.member_declare(actor=new.user, member=new, conflict=False)
+    s.chair_elect(actor=r.agency, evaluation=ev, member=members[1])
+    for m in [*members[1:], new]:
+        for rb in bids:
+            if ev.procedure == "tender" and m.pk == members[1].pk:
+                s.check_record(actor=r.agency, reviewed_bid=rb, stage="qualification", passed=True)
+            s.check_record(actor=m.user, reviewed_bid=rb, stage="compliance", passed=True)
+    ev = s.review_close(actor=members[1].user, evaluation=ev)
+    assert ev.status == c.EvaluationStatus.SCORING
+    # the draw still verifies from the revealed seed, replacement round included
+    report = experts.draw_verify(r.draw)
+    assert report.ok and report.rounds_checked == 2
+
+
+def test_replacement_round_refused_when_the_pool_is_empty() -> None:
+    r = evaluation_ready()  # 5 seated, the pool holds 2 more
+    ev = opened(r)
+    clock.freeze(r.evaluation_at)
+    ev = s.evaluation_start(actor=r.agency, evaluation=ev)
+    members = list(ev.members.order_by("position"))
+    for m in members[3:]:
+        s.member_absent(actor=r.agency, member=m, reason="未到场")
+        s.member_replace(actor=r.agency, member=m, reason="")
+        [drawn] = s.pending_replacements(ev)
+        experts.invitation_respond(actor=drawn.expert.user, invitation=drawn, accept=True)
+        s.member_replace(actor=r.agency, member=m, reason="")
+    s.member_absent(actor=r.agency, member=members[2], reason="未到场")
+    raises("pool_exhausted", s.member_replace, actor=r.agency, member=members[2], reason="")
+    m2 = Member.objects.get(pk=members[2].pk)
+    assert m2.status == c.MemberStatus.ABSENT
+    assert DrawInvitation.objects.get(draw=r.draw, expert=m2.expert).status == "confirmed"
+    ev = s.evaluation_stop(actor=r.agency, evaluation=ev, reason="专家库无可补抽专家")
+    assert ev.status == c.EvaluationStatus.STOPPED
