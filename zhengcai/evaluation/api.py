@@ -228,7 +228,7 @@ def _ev(request: HttpRequest, pk: int) -> tuple[User, Evaluation]:
     return user, access.access_evaluation(user=user, pk=pk)
 
 
-@router.get("/evaluations", response={200: list[EvaluationListOut]})
+@router.get("/evaluations", response={200: list[EvaluationListOut], API_ERRORS: ErrorOut})
 def evaluation_list(request: HttpRequest) -> Any:
     return list(selectors.evaluations_for_user(request_user(request))[:200])
 

@@ -133,6 +133,16 @@ def _published(
         },
     )
     tenders.document_build(actor=agency, project=p, template=tpl)
+    # the published figures these methods need (seed 001 下浮率 and reviewed budget; seed 004)
+    terms: dict[str, object] | None = {
+        "reasonable_price_lottery": {
+            "lottery_discount": "0.08",
+            "reviewed_budgets": {lot.pk: "800000.00"},
+        },
+        "life_cycle_cost": {"service_life_years": 5, "life_cycle_costs": "逐年运行成本、处置成本"},
+    }.get(method)
+    if terms:
+        tenders.document_update(actor=agency, project=p, values=terms)
     for finding in tenders.compliance_check(actor=agency, project=p):
         # Not reserved for SMEs on purpose, so that the price deductions apply (46号 9).
         tenders.finding_justify(
@@ -236,12 +246,6 @@ def evaluation_ready(
         project_method=project_method,
         two_supplier_basis=two_supplier_basis,
     )
-    doc = p.document
-    if doc.evaluation_method != method:
-        # ⚠ tenders.methods does not list 全生命周期成本法 for any procurement method yet, so
-        # document_build falls back to the first allowed method: set the documents' method
-        # directly until tenders allows it (reported to the lead).
-        type(doc).objects.filter(pk=doc.pk).update(evaluation_method=method)
     lot = p.lots.get(number=1)
     bid_window = bidding.bid_window(p)
     prices = prices or PRICES[:bidders]
