@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,17 +15,7 @@ from zhengcai.core import clock
 from zhengcai.evaluation.models import Evaluation
 from zhengcai.evaluation.tests.builders import PASSWORD, Ready, evaluation_ready
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 BASE = "/api/v1/evaluation"
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 _tokens: dict[int, str] = {}

@@ -14,7 +14,7 @@ from zhengcai.core.models import AuditEntry
 from zhengcai.evaluation import services as s
 from zhengcai.evaluation.models import Check, Evaluation, Member
 from zhengcai.evaluation.tests.builders import declared, evaluation_ready
-from zhengcai.evaluation.tests.test_api import _env, _tokens, call, err, ok  # noqa: F401
+from zhengcai.evaluation.tests.test_api import _tokens, call, err, ok
 from zhengcai.experts import services as experts
 from zhengcai.experts.models import DrawInvitation
 

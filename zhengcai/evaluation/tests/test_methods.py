@@ -4,9 +4,7 @@ services (builders.evaluation_ready): 全生命周期成本法, 合理定价评�
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -30,17 +28,7 @@ from zhengcai.evaluation.tests.builders import (
 )
 from zhengcai.tenders.constants import LotStatus
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 def start(r: Ready, **open_kw: Any) -> Evaluation:

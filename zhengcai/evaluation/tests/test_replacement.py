@@ -5,7 +5,6 @@ stops the evaluation and voids every opinion."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,18 +21,8 @@ from zhengcai.experts.constants import InvitationStatus
 from zhengcai.experts.models import DrawInvitation
 from zhengcai.tenders.constants import LotStatus
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 pytestmark = pytest.mark.django_db
 SHEET = {"技术方案": "30", "售后服务": "10"}
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 def raises(code: str, fn: Any, **kw: Any) -> None:

@@ -4,10 +4,8 @@ verifies against the platform key, and a tampered report or payload fails."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import subprocess
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,17 +21,7 @@ from zhengcai.evaluation.tests.builders import (
     evaluation_ready,
 )
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 def pdf_text(data: bytes) -> str:

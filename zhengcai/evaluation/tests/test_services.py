@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,17 +23,6 @@ from zhengcai.evaluation import services as s
 from zhengcai.evaluation.models import Evaluation, Flag, Member, ReviewedBid
 from zhengcai.evaluation.tests.builders import PASSWORD, Ready, evaluation_ready
 from zhengcai.tenders.constants import LotStatus, ProjectStatus
-
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 def raises(code: str, fn: Any, **kw: Any) -> DomainError:

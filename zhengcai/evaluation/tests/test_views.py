@@ -4,9 +4,7 @@ Chinese message is shown on the page with the user's input kept and the data unc
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,18 +16,8 @@ from zhengcai.evaluation import constants as c
 from zhengcai.evaluation.models import Check, Evaluation, Flag, ReviewedBid, Score, Signature
 from zhengcai.evaluation.tests.builders import PASSWORD, Ready, evaluation_ready
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 S = c.EvaluationStatus
 LOW = ["760000.00", "742000.00", "300000.00", "728000.00"]
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZHENGCAI_BIDDING_KEYS_DIR", str(tmp_path / "keys"))
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    clock.freeze(NOW)
-    yield
-    clock.unfreeze()
 
 
 def named(r: Ready) -> Ready:

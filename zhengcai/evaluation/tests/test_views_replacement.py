@@ -12,8 +12,7 @@ from django.contrib.messages import get_messages
 from zhengcai.evaluation import constants as c
 from zhengcai.evaluation.models import Evaluation, Member
 from zhengcai.evaluation.tests.builders import evaluation_ready
-from zhengcai.evaluation.tests.test_views import (  # noqa: F401
-    _env,
+from zhengcai.evaluation.tests.test_views import (
     audits,
     client,
     html,
