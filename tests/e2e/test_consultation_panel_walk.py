@@ -15,11 +15,11 @@ import pytest
 from django.db import transaction
 
 from tests.e2e.conftest import shot
-from tests.e2e.test_evaluation_walk import NAMES, NOW, login, logout
+from tests.e2e.test_evaluation_walk import NAMES, NOW, login, logout, sign_report
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.evaluation.models import Evaluation, Signature
-from zhengcai.evaluation.tests.builders import PASSWORD, evaluation_ready
+from zhengcai.evaluation.tests.builders import evaluation_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -142,23 +142,14 @@ def _walk(page: Any, base: str) -> None:
     shot(page, "panel-08-report")
 
     # 7. All three sign: the chair agrees, the second dissents, the third agrees.
-    def sign(agrees: bool, dissent: str = "") -> None:
-        page.goto(f"{base}/evaluation/{ev.pk}/report/")
-        if not agrees:
-            page.check("input[name=agrees][value='0']")
-            page.fill("[data-testid=dissent]", dissent)
-        page.fill("[data-testid=sign-password]", PASSWORD)
-        page.click("[data-testid=sign-submit]")
-        page.wait_for_selector("text=已签署评审报告")
-
-    sign(True)
+    sign_report(page, base, ev.pk, True)
     logout(page)
     login(page, base, panel[1].username)
-    sign(False, "第二家的服务方案更贴合需求，技术分差距偏大")
+    sign_report(page, base, ev.pk, False, "第二家的服务方案更贴合需求，技术分差距偏大")
     shot(page, "panel-09-signed-with-dissent")
     logout(page)
     login(page, base, panel[2].username)
-    sign(True)
+    sign_report(page, base, ev.pk, True)
     logout(page)
     ev.refresh_from_db()
     assert ev.status == "signed"

@@ -46,6 +46,17 @@ def logout(page: Any) -> None:
     page.wait_for_url("**/")
 
 
+def sign_report(page: Any, base: str, ev_pk: int, agrees: bool, dissent: str = "") -> None:
+    """The member on the page signs the report, agreeing or with a dissent and its reasons."""
+    page.goto(f"{base}/evaluation/{ev_pk}/report/")
+    if not agrees:
+        page.check("input[name=agrees][value='0']")
+        page.fill("[data-testid=dissent]", dissent)
+    page.fill("[data-testid=sign-password]", PASSWORD)
+    page.click("[data-testid=sign-submit]")
+    page.wait_for_selector("text=已签署评审报告")
+
+
 def test_evaluation_walk(
     page: Any, live_server: Any, transactional_db: None, settings: Any, tmp_path: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -234,16 +245,7 @@ def _walk(page: Any, base: str) -> None:
     shot(page, "evaluation-11-report")
 
     # 9. Signing: the chair agrees, the second expert dissents, the third agrees.
-    def sign(agrees: bool, dissent: str = "") -> None:
-        page.goto(f"{base}/evaluation/{ev.pk}/report/")
-        if not agrees:
-            page.check("input[name=agrees][value='0']")
-            page.fill("[data-testid=dissent]", dissent)
-        page.fill("[data-testid=sign-password]", PASSWORD)
-        page.click("[data-testid=sign-submit]")
-        page.wait_for_selector("text=已签署评审报告")
-
-    sign(True)
+    sign_report(page, base, ev.pk, True)
     logout(page)
     login(page, base, browser_experts[1].username)
     page.goto(f"{base}/evaluation/{ev.pk}/report/")
@@ -251,11 +253,11 @@ def _walk(page: Any, base: str) -> None:
     page.fill("[data-testid=sign-password]", "wrong-password")
     page.click("[data-testid=sign-submit]")
     page.wait_for_selector("text=持不同意见的须写明理由")
-    sign(False, "第二名的技术方案更优，评分差距不足以反映")
+    sign_report(page, base, ev.pk, False, "第二名的技术方案更优，评分差距不足以反映")
     shot(page, "evaluation-12-signed-with-dissent")
     logout(page)
     login(page, base, browser_experts[2].username)
-    sign(True)
+    sign_report(page, base, ev.pk, True)
     logout(page)
     for m in others:
         ev_services.report_sign(actor=m.user, evaluation=ev, agrees=True, password=PASSWORD)
