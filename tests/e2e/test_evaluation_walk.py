@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import login as e2e_login
+from tests.e2e.conftest import logout, shot
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.evaluation import services as ev_services
@@ -34,16 +35,8 @@ NAMES = "甲乙丙丁戊己庚辛壬癸"
 
 
 def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-form] button")
-    page.wait_for_url("**/accounts/workbench/")
-
-
-def logout(page: Any) -> None:
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/")
+    """Log in a user of the evaluation builder (its own password)."""
+    e2e_login(page, base, username, PASSWORD)
 
 
 def sign_report(page: Any, base: str, ev_pk: int, agrees: bool, dissent: str = "") -> None:

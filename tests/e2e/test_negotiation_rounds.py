@@ -7,19 +7,23 @@ Screenshots under var/screenshots/rounds-*, comments-*, bonds-*."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import shot
-from zhengcai.accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import (
+    LotSpec,
+    e2e_project,
+    login,
+    logout,
+    other_suppliers,
+    sealed_response,
+    shot,
+)
 from zhengcai.accounts.models import User
 from zhengcai.bidding import client, services
 from zhengcai.bidding.models import BidBond
 from zhengcai.core import clock
-from zhengcai.plans.models import Commission, ProcurementPlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,92 +31,18 @@ DEADLINE = dt.datetime(2026, 12, 14, 9, 30, tzinfo=clock.SHANGHAI)
 FINAL = dt.datetime(2026, 12, 14, 15, 0, tzinfo=clock.SHANGHAI)
 
 
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("[data-testid=login-form] button")
-    page.wait_for_url("**/accounts/workbench/")
-
-
-def logout(page) -> None:
-    page.click("[data-testid=logout]")
-
-
 def _project(no: str, name: str, method: str, status: str = "published"):  # type: ignore[no-untyped-def]
-    from zhengcai.tenders.models import Lot, Project
-
-    agency = User.objects.get(username="agency").organization
-    purchaser = User.objects.get(username="purchaser").organization
-    plan = ProcurementPlan.objects.order_by("pk").first()
-    assert plan is not None
-    now = clock.now()
-    com = Commission.objects.create(
-        plan=plan,
-        purchaser=purchaser,
-        agency=agency,
-        handed_at=now,
-        holder=agency,
-        holder_since=now,
-        status="accepted",
-    )
-    p = Project.objects.create(
-        commission=com,
-        plan=plan,
-        purchaser=purchaser,
-        agency=agency,
-        project_no=no,
+    return e2e_project(
+        no=no,
         name=name,
         method=method,
         object_kind="services",
         item_code="C99000000",
-        budget=Decimal("800000.00"),
+        budget="800000.00",
+        lot=LotSpec("智慧校园运维服务", "1", "项", "16000.00"),
         status=status,
-        bid_deadline=DEADLINE if status == "published" else None,
-        opening_at=DEADLINE if status == "published" else None,
-        created_at=now,
-        updated_at=now,
+        deadline=DEADLINE if status == "published" else None,
     )
-    Lot.objects.create(
-        project=p,
-        number=1,
-        name="智慧校园运维服务",
-        budget=Decimal("800000.00"),
-        quantity=Decimal("1"),
-        unit="项",
-        bid_bond_amount=Decimal("16000.00"),
-    )
-    return p
-
-
-def _respond(p, username: str, price: str):  # type: ignore[no-untyped-def]
-    """A response (响应文件) sealed through the services with the supplier's own signer."""
-    u = User.objects.get(username=username)
-    signer = client.generate("ecdsa-p256")
-    key = services.key_register(actor=u, public_key=signer.public_key)
-    part = services.participation_register(actor=u, lot=p.lots.get())
-    services.bond_record(actor=u, participation=part, amount=Decimal("16000.00"))
-    window = services.bid_window(p)
-    body = client.bid_payload(
-        window_uid=window.uid,
-        signer=signer,
-        key_id=key.key_id,
-        schedule={"total_price": price, "discount": "0", "declarations": {"sme_size": "small"}},
-        files={"磋商响应文件.pdf": f"%PDF-1.4 {username}".encode()},
-    )
-    services.bid_submit(
-        actor=u,
-        participation=part,
-        window=window,
-        key_id=key.key_id,
-        schedule=body["schedule"],
-        schedule_signature=body["schedule_signature"],
-        files=[
-            services.FileIn(f["name"], base64.b64decode(f["content_b64"]), f["signature"])
-            for f in body["files"]
-        ],
-    )
-    return u, signer, key, part
 
 
 def _browser_final(page, base: str, p, username: str, price: str) -> None:  # type: ignore[no-untyped-def]
@@ -142,18 +72,12 @@ def test_consultation_rounds_comments_and_bonds(
     clock.freeze(dt.datetime(2026, 12, 14, 9, 0, tzinfo=clock.SHANGHAI))
     try:
         p = _project("ZC-E2E-CS-001", "智慧校园运维服务（竞争性磋商）", "consultation")
-        me = User.objects.get(username="supplier")
-        names = ["supplier"]
-        seen = {me.organization_id}
-        for u in User.objects.filter(role="supplier").order_by("pk"):
-            if u.organization_id not in seen and len(names) < 4:
-                seen.add(u.organization_id)
-                names.append(u.username)
+        names = ["supplier", *other_suppliers(3)]
         a, b, cc, d = names
         for username, price in zip(
             names, ("780000.00", "775000.00", "790000.00", "760000.00"), strict=True
         ):
-            _respond(p, username, price)
+            sealed_response(p, username, price, file_name="磋商响应文件.pdf")
         for username in (a, b):  # demo signer keys for the two browser suppliers
             services.key_create_demo(actor=User.objects.get(username=username))
 

@@ -7,23 +7,10 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import shot
-from zhengcai.accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import login, logout, shot
 from zhengcai.core import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("[data-testid=login-form] button")
-    page.wait_for_url("**/accounts/workbench/")
-
-
-def logout(page) -> None:
-    page.click("[data-testid=logout]")
 
 
 def test_budget_to_commission(page, live_server, demo_data) -> None:

@@ -8,22 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import shot
-from zhengcai.accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import login, shot
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.plans import services as plan_services
 from zhengcai.plans.models import Commission
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("[data-testid=login-form] button")
-    page.wait_for_url("**/accounts/workbench/")
 
 
 def accepted_commission() -> Commission:
