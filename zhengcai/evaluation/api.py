@@ -200,24 +200,7 @@ def _out(ev: Evaluation, user: User) -> dict[str, Any]:
             }
             for m in selectors.members(ev, user)
         ],
-        "bids": [
-            {
-                "id": rb.pk,
-                "supplier": rb.supplier.name,
-                "opening_price": rb.opening_price,
-                "qualification": rb.qualification,
-                "compliance": rb.compliance,
-                "valid": rb.valid,
-                "reason_invalid": rb.reason_invalid,
-                "evaluated_price": rb.evaluated_price,
-                "price_score": rb.price_score,
-                "total_score": rb.total_score,
-                "abnormal_state": rb.abnormal_state,
-                "rank": rb.rank,
-                "order": rb.order,
-            }
-            for rb in ev.bids.select_related("supplier").order_by("order", "pk")
-        ],
+        "bids": [_bid_out(rb) for rb in ev.bids.select_related("supplier").order_by("order", "pk")],
         "award_due": ev.award_due,
         "awarded_supplier_id": ev.awarded_supplier_id,
     }

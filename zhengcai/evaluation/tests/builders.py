@@ -173,6 +173,10 @@ def _submit(u: User, signer: client.Signer, key_id: str, part: Participation,
         },
         files={"响应文件.pdf": f"%PDF-1.4 {u.username}".encode()},
     )
+    files = [
+        bidding.FileIn(f["name"], base64.b64decode(f["content_b64"]), f["signature"])
+        for f in body["files"]
+    ]
     if rnd is not None:  # a sealed final quotation (74号令 33; 214号 21)
         sub = bidding.final_quote_submit(
             actor=u,
@@ -181,24 +185,18 @@ def _submit(u: User, signer: client.Signer, key_id: str, part: Participation,
             key_id=body["key_id"],
             schedule=body["schedule"],
             schedule_signature=body["schedule_signature"],
-            files=[
-                bidding.FileIn(f["name"], base64.b64decode(f["content_b64"]), f["signature"])
-                for f in body["files"]
-            ],
+            files=files,
         )
-        return sub.bid
-    sub = bidding.bid_submit(
-        actor=u,
-        participation=part,
-        window=window,
-        key_id=body["key_id"],
-        schedule=body["schedule"],
-        schedule_signature=body["schedule_signature"],
-        files=[
-            bidding.FileIn(f["name"], base64.b64decode(f["content_b64"]), f["signature"])
-            for f in body["files"]
-        ],
-    )
+    else:
+        sub = bidding.bid_submit(
+            actor=u,
+            participation=part,
+            window=window,
+            key_id=body["key_id"],
+            schedule=body["schedule"],
+            schedule_signature=body["schedule_signature"],
+            files=files,
+        )
     return sub.bid
 
 
