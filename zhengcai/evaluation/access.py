@@ -12,6 +12,7 @@ from zhengcai.accounts.models import User
 from zhengcai.core.errors import NotFound, PermissionDenied
 from zhengcai.evaluation import constants as c
 from zhengcai.evaluation.models import Evaluation, Member, ReviewedBid
+from zhengcai.tenders.models import Lot
 
 STARTED = list(c.STARTED_STATUSES)
 
@@ -105,3 +106,11 @@ def access_supplier_request(*, user: User, pk: int) -> ReviewedBid:
 def require_manager(user: User, ev: Evaluation) -> None:
     if role_in(user, ev) != "agency":
         raise PermissionDenied("只有本项目的代理机构可以进行此操作")
+
+
+def access_lot_for_evaluation(*, user: User, pk: int) -> Lot:
+    """A lot the user's agency runs, to form its committee; 404 otherwise."""
+    lot = Lot.objects.select_related("project__purchaser", "project__agency").filter(pk=pk).first()
+    if lot is None or user.role != Role.AGENCY or lot.project.agency_id != user.organization_id:
+        raise NotFound()
+    return lot

@@ -13,12 +13,47 @@ from zhengcai.accounts.models import User
 from zhengcai.evaluation import access
 from zhengcai.evaluation import constants as c
 from zhengcai.evaluation.models import Check, Evaluation, Flag, Member, ReviewedBid, Score
+from zhengcai.experts.constants import DrawStatus
+from zhengcai.experts.models import DrawRequest
+from zhengcai.tenders.constants import LotStatus, ProjectStatus
+from zhengcai.tenders.models import Lot
 
 S = c.EvaluationStatus
 
 
 def evaluations_for_user(user: User) -> QuerySet[Evaluation]:
     return access.visible_evaluations(user).order_by("-opened_at", "-pk")
+
+
+def lots_ready(user: User) -> list[Lot]:
+    """The agency's opened lots still to be evaluated: no live evaluation (the same rule as
+    `services.evaluation_open`: a failed or stopped one leaves the lot open)."""
+    live = Evaluation.objects.exclude(status__in=c.CLOSED_STATUSES).values("lot_id")
+    return list(
+        Lot.objects.filter(
+            project__agency_id=user.organization_id,
+            project__status__in=[ProjectStatus.OPENED, ProjectStatus.EVALUATING],
+            status=LotStatus.ACTIVE,
+        )
+        .exclude(pk__in=live)
+        .select_related("project")
+        .order_by("-project__bid_deadline", "number")[:100]
+    )
+
+
+def draws_for_lot(lot: Lot) -> QuerySet[DrawRequest]:
+    """Completed draws of the lot's agency for its purchaser not yet used by an evaluation
+    (a failed one releases its draw)."""
+    used = Evaluation.objects.exclude(status=S.FAILED).values("draw_id")
+    return (
+        DrawRequest.objects.filter(
+            agency_id=lot.project.agency_id,
+            purchaser_id=lot.project.purchaser_id,
+            status=DrawStatus.COMPLETE,
+        )
+        .exclude(pk__in=used)
+        .order_by("-evaluation_at", "-pk")
+    )
 
 
 def evaluation_for_lot(lot_id: int) -> Evaluation | None:

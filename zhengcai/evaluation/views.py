@@ -41,10 +41,6 @@ from zhengcai.evaluation.forms import (
     SignForm,
 )
 from zhengcai.evaluation.models import Check, Evaluation, Member, Report, ReviewedBid, Signature
-from zhengcai.experts.constants import DrawStatus
-from zhengcai.experts.models import DrawRequest
-from zhengcai.tenders.constants import LotStatus, ProjectStatus
-from zhengcai.tenders.models import Lot
 
 S = c.EvaluationStatus
 
@@ -57,43 +53,6 @@ def _me(request: HttpRequest) -> User:
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-# --- reads the core modules do not offer (view-level glue) ---------------------------------------
-
-
-def _access_lot(user: User, pk: int) -> Lot:
-    lot = Lot.objects.select_related("project__purchaser", "project__agency").filter(pk=pk).first()
-    if lot is None or user.role != Role.AGENCY or lot.project.agency_id != user.organization_id:
-        raise NotFound()
-    return lot
-
-
-def _lots_ready(user: User) -> list[Lot]:
-    busy = Evaluation.objects.exclude(status=S.FAILED).values("lot_id")
-    return list(
-        Lot.objects.filter(
-            project__agency_id=user.organization_id,
-            project__status__in=[ProjectStatus.OPENED, ProjectStatus.EVALUATING],
-            status=LotStatus.ACTIVE,
-        )
-        .exclude(pk__in=busy)
-        .select_related("project")
-        .order_by("-project__bid_deadline", "number")[:100]
-    )
-
-
-def _draws_for_lot(lot: Lot) -> Any:
-    used = Evaluation.objects.exclude(status=S.FAILED).values("draw_id")
-    return (
-        DrawRequest.objects.filter(
-            agency_id=lot.project.agency_id,
-            purchaser_id=lot.project.purchaser_id,
-            status=DrawStatus.COMPLETE,
-        )
-        .exclude(pk__in=used)
-        .order_by("-evaluation_at", "-pk")
-    )
 
 
 # --- who is looking -------------------------------------------------------------------------------
@@ -196,7 +155,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "evaluations": None,
     }
     if user.role == Role.AGENCY:
-        ctx["ready"] = _lots_ready(user)
+        ctx["ready"] = selectors.lots_ready(user)
     if user.role in (Role.EXPERT, Role.PURCHASER):
         ctx["memberships"] = [
             _todo(m)
@@ -206,10 +165,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
     if user.role == Role.SUPPLIER:
         ctx["explanations"] = list(
-            ReviewedBid.objects.filter(supplier_id=user.organization_id or 0, abnormal_low=True)
-            .exclude(abnormal_state="")
-            .select_related("evaluation__project", "evaluation__lot")
-            .order_by("-pk")[:100]
+            selectors.supplier_requests(user).exclude(abnormal_state="").order_by("-pk")[:100]
         )
     if user.role != Role.EXPERT and user.role != Role.SUPPLIER:
         ctx["evaluations"] = list(selectors.evaluations_for_user(user)[:100])
@@ -244,12 +200,12 @@ def _todo(m: Member) -> dict[str, Any]:
 def open_evaluation(request: HttpRequest, lot_pk: int) -> HttpResponse:
     user = _me(request)
     try:
-        lot = _access_lot(user, lot_pk)
+        lot = access.access_lot_for_evaluation(user=user, pk=lot_pk)
     except DomainError as exc:
         return _error(request, exc)
     form = OpenForm(
         request.POST or None,
-        draws=_draws_for_lot(lot),
+        draws=selectors.draws_for_lot(lot),
         reps=User.objects.filter(
             role=Role.PURCHASER, organization_id=lot.project.purchaser_id, is_active=True
         ).order_by("pk"),

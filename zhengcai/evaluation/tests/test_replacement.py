@@ -13,6 +13,7 @@ from zhengcai.core import clock, timed
 from zhengcai.core.errors import DomainError
 from zhengcai.core.models import AuditEntry
 from zhengcai.evaluation import constants as c
+from zhengcai.evaluation import selectors
 from zhengcai.evaluation import services as s
 from zhengcai.evaluation.models import Check, Evaluation, Member, Score
 from zhengcai.evaluation.tests.builders import PASSWORD, Ready, chair, evaluation_ready
@@ -184,6 +185,7 @@ def test_committee_that_cannot_be_completed_stops_the_evaluation() -> None:
     r.lot.refresh_from_db()
     assert r.lot.status == LotStatus.ACTIVE
     assert not Evaluation.objects.filter(lot=r.lot).exclude(status__in=c.CLOSED_STATUSES).exists()
+    assert r.lot in selectors.lots_ready(r.agency)  # the agency's page offers it again
     raises(
         c.ERR_BAD_TRANSITION,
         s.check_record,
