@@ -5,15 +5,15 @@ its stable code and leaves the data unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
 from zhengcai.bidding import client, services
 from zhengcai.bidding import constants as c
-from zhengcai.bidding.models import Bid, BidBond, NegotiationRound, Participation
+from zhengcai.bidding.models import Bid, NegotiationRound, Participation
 from zhengcai.bidding.tests.factories import DEADLINE, World, project, register, schedule, submit
+from zhengcai.bidding.tests.test_rounds_bonds import _award, _bonds
 from zhengcai.core import clock
 from zhengcai.core.models import AuditEntry
 from zhengcai.tenders.models import Project
@@ -282,24 +282,7 @@ def test_final_quotations_through_the_api(w: World) -> None:
     assert "811.00" not in r.content.decode()
 
 
-# --- bonds ----------------------------------------------------------------------------------
-
-
-def _bonds(w: World) -> tuple[Project, dict[str, BidBond]]:
-    p = project(w)
-    out = {}
-    for s in ("s1", "s2"):
-        part = register(w, p, s)
-        out[s] = services.bond_record(
-            actor=w.users[s], participation=part, amount=Decimal("10000.00")
-        )
-    return p, out
-
-
-def _award(p: Project) -> None:
-    # The award is the evaluation/awards apps' service; here the status is given.
-    Project.objects.filter(pk=p.pk).update(status="awarded")
-    p.refresh_from_db()
+# --- bonds (the same two paid bonds as the service tests) -------------------------------------
 
 
 def test_bond_list_scopes_and_overdue(w: World) -> None:
