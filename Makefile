@@ -14,9 +14,14 @@ STAMP := $(VENV)/.installed
 DEMO_SCALE ?= small
 PG_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/zhengcai)
 PYTEST_ARGS ?=
+# The suite runs on both cores; a module's tests stay on one worker (module-scoped worlds).
+XDIST ?= -n auto --dist loadfile
+# Machine dates the suite is also run at (faketime), to prove no test reads the real date:
+# one mid-2026, one across New Year into a year without an official holiday schedule, one in 2028.
+SUITE_DATES ?= 2026-07-15T10:00:00 2026-12-28T08:00:00 2028-02-29T10:00:00
 
 .PHONY: help setup system-deps assets messages extract-messages lint format typecheck migrations-check \
-        test test-sqlite test-postgres demo serve bench openapi clean
+        test test-sqlite test-postgres test-dates demo serve bench openapi clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -52,8 +57,11 @@ messages: $(STAMP)
 # After changing interface strings: extract, translate the new entries in
 # locale/en/LC_MESSAGES/django.po (msgids are Chinese), then `make messages`.
 extract-messages: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) makemessages -l en --no-wrap \
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) makemessages -l en --no-wrap --no-location \
 	  --ignore=.venv --ignore=node_modules --ignore=var
+	# A guessed ("fuzzy") translation is no translation: empty it so it is written anew.
+	msgattrib --clear-fuzzy --empty --clear-previous --no-wrap --no-location \
+	  -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -69,17 +77,27 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: system-deps setup lint typecheck migrations-check test-sqlite test-postgres
-	@echo "make test: all checks passed on SQLite and PostgreSQL"
+test: system-deps setup lint typecheck migrations-check test-sqlite test-postgres test-dates
+	@echo "make test: all checks passed on SQLite and PostgreSQL, and at every date in SUITE_DATES"
 
 test-sqlite: setup
 	@echo "== tests on SQLite"
-	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: setup
 	@echo "== tests on PostgreSQL ($(PG_URL))"
 	scripts/ensure-postgres.sh "$(PG_URL)"
-	DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS)
+
+# The suite (browser walks excepted, they run above) with the machine's clock moved by
+# faketime: a test that reads the real date instead of the platform clock fails here.
+test-dates: setup
+	@command -v faketime >/dev/null || scripts/system-deps.sh faketime
+	@for d in $(SUITE_DATES); do \
+	  echo "== tests on SQLite with the machine clock at $$d"; \
+	  env -u DATABASE_URL faketime "$${d/T/ }" $(VENV)/bin/pytest $(XDIST) -q -m "not browser" \
+	    -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
 
 demo: setup
 	@command -v espeak-ng >/dev/null || scripts/system-deps.sh espeak-ng

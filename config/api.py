@@ -8,16 +8,34 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhengcai.accounts.api import router as accounts_router
+from zhengcai.accounts.auth import api_auth
+from zhengcai.archives.api import router as archives_router
+from zhengcai.awards.api import router as awards_router
 from zhengcai.bidding.api import router as bidding_router
 from zhengcai.catalog.api import router as catalog_router
+from zhengcai.contracts.api import router as contracts_router
 from zhengcai.core.api import router as core_router
 from zhengcai.core.errors import DomainError
+from zhengcai.credit.api import router as credit_router
 from zhengcai.evaluation.api import router as evaluation_router
 from zhengcai.experts.api import router as experts_router
 from zhengcai.plans.api import router as plans_router
+from zhengcai.supervision.api import router as supervision_router
 from zhengcai.tenders.api import router as tenders_router
 
-api = NinjaAPI(
+
+class ZhengcaiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`zhengcai_<app>_api_<function>` whichever topic module of the app's api package the
+        handler lives in, so splitting an api.py into a package keeps the published ids."""
+        module = operation.view_func.__module__
+        parts = module.split(".")
+        if len(parts) > 3 and parts[0] == "zhengcai" and parts[2] == "api":
+            module = ".".join(parts[:3])
+        return (module + "_" + operation.view_func.__name__).replace(".", "_")
+
+
+api = ZhengcaiAPI(
     title="政采 zhengcai API",
     version="1",
     description=(
@@ -108,11 +126,16 @@ def on_403(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
     return error(request, 403, "permission_denied", HTTP_MESSAGES[403])
 
 
-api.add_router("/", core_router)
+api.add_router("/", core_router, auth=api_auth())  # core names no app's authenticator
 api.add_router("/", accounts_router)
+api.add_router("/credit", credit_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/plans", plans_router)
 api.add_router("/tenders", tenders_router)
 api.add_router("/bidding", bidding_router)
 api.add_router("/experts", experts_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/awards", awards_router)
+api.add_router("/contracts", contracts_router)
+api.add_router("/archives", archives_router)
+api.add_router("/supervision", supervision_router)

@@ -27,12 +27,17 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets locally (no CDN)
     "zhengcai.core",
     "zhengcai.accounts",
+    "zhengcai.credit",
     "zhengcai.catalog",
     "zhengcai.plans",
     "zhengcai.tenders",
     "zhengcai.bidding",
     "zhengcai.experts",
     "zhengcai.evaluation",
+    "zhengcai.awards",
+    "zhengcai.contracts",
+    "zhengcai.archives",
+    "zhengcai.supervision",
     "zhengcai.publishing",
 ]
 
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengcai.core.middleware.IdempotencyMiddleware",
+    "zhengcai.core.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,7 +144,17 @@ ZHENGCAI: dict[str, Any] = {
     "LOCKOUT_MINUTES": 15,
     "AUDIT_HASH": os.environ.get("ZHENGCAI_AUDIT_HASH", "sha256"),  # or "sm3"
     "IDEMPOTENCY_TTL_HOURS": 24,
+    # Dotted path of the function that resolves an `Authorization` header to a user (core
+    # names no app; the accounts app provides it).
+    "TOKEN_USER": "zhengcai.accounts.auth.user_from_authorization",
     "CLOCK_INTERVAL_SECONDS": 30,
+    # The demo's sandbox clock (core.sandbox): platform time = server time + an offset an
+    # administrator moves forward. Off unless a demo/dev settings module turns it on;
+    # production refuses it (config/settings/prod.py).
+    "SANDBOX_CLOCK": os.environ.get("ZHENGCAI_SANDBOX_CLOCK", "") == "1",
+    # Where the demo's sandbox clock starts when the demo data is seeded: a working Monday
+    # with two months of officially known holidays ahead (chinese_calendar ends at 2026).
+    "SANDBOX_START": os.environ.get("ZHENGCAI_SANDBOX_START", "2026-11-02T09:00:00+08:00"),
 }
 
 LOGGING = {

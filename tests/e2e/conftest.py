@@ -88,6 +88,20 @@ def logout(page: Any) -> None:
     page.wait_for_url("**/")
 
 
+def open_review(page: Any, stage: str) -> None:
+    """Open the 资格/符合性审查 page of `stage` and tick 通过 for every bid.
+
+    The radios are read only once the review form has loaded: reading them while the
+    overview is still on screen finds none, and the empty form is then refused."""
+    page.click(f"[data-testid=go-{stage}]")
+    page.wait_for_url(f"**/review/{stage}/")
+    page.wait_for_selector("[data-testid=review-submit]")
+    radios = page.locator("input[type=radio][value=passed]")
+    assert radios.count() > 0, "the review form lists no bid"
+    for radio in radios.all():
+        radio.check()
+
+
 def other_suppliers(n: int, besides: str = "supplier") -> list[str]:
     """Usernames of `n` demo suppliers, each of a different organization, none of `besides`'s."""
     from zhengcai.accounts.models import User

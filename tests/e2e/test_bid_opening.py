@@ -63,9 +63,20 @@ def test_sealed_bids_and_opening(page, live_server, demo_data, settings, tmp_pat
         page.set_input_files("[data-testid=bid-files]", str(f))
         page.check("[data-testid=demo-sign]")
         page.fill("[data-testid=total-price]", "1120000.00")
+        # the 中小企业声明函 (46号 4): the item's manufacturer, sealed with the bid
+        page.check("[data-testid=sme-declare]")
+        page.check("[data-testid=sme-no-large]")
+        page.fill("[data-testid=item0-name]", "便携式计算机")
+        page.select_option("[data-testid=item0-industry]", "industry")
+        page.fill("[data-testid=item0-maker]", "杭州小型电脑制造有限公司")
+        page.select_option("[data-testid=item0-maker-size]", "small")
+        page.fill("[data-testid=item0-employees]", "86")
+        page.fill("[data-testid=item0-revenue]", "4200")
+        page.fill("[data-testid=item0-assets]", "2600")
         page.click("[data-testid=bid-submit]")
         page.wait_for_selector("[data-testid=receipt]")
         assert "已递交" in page.inner_text("[data-testid=receipt]")
+        assert "声明函不完整" not in page.content()
         shot(page, "opening-1-supplier-receipt")
         logout(page)
 
@@ -86,6 +97,14 @@ def test_sealed_bids_and_opening(page, live_server, demo_data, settings, tmp_pat
         page.click("[data-testid=opening-sign]")
         page.wait_for_selector("[data-testid=opening-signature]")
         assert "已签署" in page.inner_text("[data-testid=opening-status]")
+        from zhengcai.bidding import selectors
+        from zhengcai.bidding.models import Bid
+
+        own = Bid.objects.get(
+            window__project=p, participation__supplier__users__username="supplier"
+        )
+        declared = selectors.sme_declaration(own)
+        assert (declared.complete, declared.size) == (True, "small"), declared.reasons
         shot(page, "opening-3-record-signed")
         logout(page)
 

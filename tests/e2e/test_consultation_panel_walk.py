@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import open_review, shot
 from tests.e2e.test_evaluation_walk import NAMES, NOW, login, logout, sign_report
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
@@ -95,9 +95,7 @@ def _walk(page: Any, base: str) -> None:
         login(page, base, u.username)
         for stage in ("qualification", "compliance"):
             page.goto(f"{base}/evaluation/{ev.pk}/")
-            page.click(f"[data-testid=go-{stage}]")
-            for radio in page.locator("input[type=radio][value=passed]").all():
-                radio.check()
+            open_review(page, stage)
             if n == 0:
                 shot(page, f"panel-04-{stage}")
             page.click("[data-testid=review-submit]")

@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 
 from tests.e2e.conftest import login as e2e_login
-from tests.e2e.conftest import logout, shot
+from tests.e2e.conftest import logout, open_review, shot
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.evaluation import services as ev_services
@@ -160,9 +160,7 @@ def _walk(page: Any, base: str) -> None:
     page.wait_for_selector("[data-testid=live-table]")
     assert "资格与符合性审查" in page.inner_text("[data-testid=ev-status]")
     # 资格审查 by the agency under 招标 (87号令 44)
-    page.click("[data-testid=go-qualification]")
-    for radio in page.locator("input[type=radio][value=passed]").all():
-        radio.check()
+    open_review(page, "qualification")
     shot(page, "evaluation-06-agency-qualification")
     page.click("[data-testid=review-submit]")
     page.wait_for_selector("text=审查结论已提交")
@@ -172,9 +170,7 @@ def _walk(page: Any, base: str) -> None:
     def comply(u: User) -> None:
         login(page, base, u.username)
         page.goto(f"{base}/evaluation/{ev.pk}/")
-        page.click("[data-testid=go-compliance]")
-        for radio in page.locator("input[type=radio][value=passed]").all():
-            radio.check()
+        open_review(page, "compliance")
         if u == browser_experts[1]:
             shot(page, "evaluation-07-compliance")
         page.click("[data-testid=review-submit]")

@@ -224,6 +224,13 @@ def test_consultation_rounds_comments_and_bonds(
         page.click(f"[data-testid=refund-{bond_b.pk}]")
         page.wait_for_selector("text=已退还保证金")
         assert page.locator("[data-testid=overdue-flag]").count() == 2
+        # 87号令 38: due 12-22, six days late on 12-28 → 16,000 × 4.35% × 1.2 ÷ 360 × 6 = 13.92
+        for bond in (bond_b, BidBond.objects.get(
+            participation__project=p,
+            participation__supplier=User.objects.get(username=cc).organization,
+        )):  # fmt: skip
+            assert page.inner_text(f"[data-testid=days-late-{bond.pk}]") == "6"
+            assert page.inner_text(f"[data-testid=late-interest-{bond.pk}]").startswith("13.92")
         shot(page, "bonds-1-agency")
         logout(page)
         login(page, base, a)

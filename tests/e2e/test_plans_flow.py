@@ -101,3 +101,41 @@ def test_budget_to_commission(page, live_server, demo_data) -> None:
         shot(page, "plans-8-agency-accepted")
     finally:
         clock.unfreeze()
+
+
+def test_works_above_the_standard_are_routed_to_the_bidding_law(
+    page, live_server, demo_data
+) -> None:
+    """A 5,000万元 房屋施工 plan is 依法招标（招标投标法）, with its basis, and is not offered for
+    commission (法 4; 条例 7; 发改委令第16号; issue 10 item 4)."""
+    base = live_server.url
+    login(page, base, "purchaser")
+    page.goto(f"{base}/plans/budgets/new/")
+    page.fill("#id_project_code", "2026-GC-E2E")
+    page.fill("#id_project_name", "综合楼新建")
+    page.fill("#id_item_code", "B01000000")
+    page.fill("#id_description", "综合楼土建及安装工程")
+    page.fill("#id_quantity", "1")
+    page.fill("#id_unit", "项")
+    page.fill("#id_amount", "50000000.00")
+    page.click("[data-testid=budget-save]")
+    page.click("[data-testid=budget-submit]")
+    budget_url = page.url
+    logout(page)
+    login(page, base, "regulator")
+    page.goto(budget_url)
+    page.click("[data-testid=budget-approve]")
+    assert "已批复" in page.inner_text("[data-testid=budget-status]")
+    logout(page)
+    login(page, base, "purchaser")
+    page.goto(budget_url)
+    page.click("[data-testid=plan-new]")
+    page.click("[data-testid=plan-save]")
+    page.wait_for_selector("[data-testid=plan-bidding-law]")
+    assert "依法招标（招标投标法）" in page.inner_text("[data-testid=plan-method]")
+    notice = page.inner_text("[data-testid=plan-bidding-law]")
+    assert "招标投标法" in notice and "发改委令第16号" in notice
+    assert "400万元" in page.inner_text("[data-testid=plan-reasons]")
+    assert page.locator("[data-testid=commission-bidding-law]").count() == 1
+    assert page.locator("[data-testid=plan-needs]").count() == 0
+    shot(page, "plans-9-works-bidding-law")

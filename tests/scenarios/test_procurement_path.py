@@ -3,7 +3,9 @@ same scenario runs across all of them with `pytest.mark.parametrize`).
 
 Everything goes through the services of plans, tenders and bidding — no ORM writes: an
 accepted commission → project → lot → documents from a template → compliance check → finalise
-→ publish (a public notice where the method has one) → a supplier's question answered →
+→ publish (a public notice where the method has one; 邀请招标 goes through the 资格预审公告,
+applications, review and the recorded draw, and its bidding period starts with the invitations)
+→ a supplier's question answered →
 suppliers register keys with the signing client and submit sealed, signed bids before the
 deadline → the platform clock passes the deadline → opening (and, where the method negotiates,
 one round with final quotations) → the signed opening record names every bidder and price.
@@ -29,13 +31,13 @@ from zhengcai.accounts.tests.factories import organization, user
 from zhengcai.bidding import client, crypto
 from zhengcai.bidding import constants as bc
 from zhengcai.bidding import services as bidding
-from zhengcai.bidding.models import Bid, Participation, SubmissionWindow
+from zhengcai.bidding.models import Bid, Participation, PrequalApplication, SubmissionWindow
 from zhengcai.core import clock
 from zhengcai.core.workdays import WorkCalendar
 from zhengcai.plans import services as plan_services
 from zhengcai.plans.models import Commission
 from zhengcai.plans.tests.factories import PlansWorld, approved_line, make_plan
-from zhengcai.tenders import methods, rules
+from zhengcai.tenders import methods, prequal_services, rules
 from zhengcai.tenders import services as tenders
 from zhengcai.tenders.constants import ClarificationStatus, NoticeKind, ProjectStatus
 from zhengcai.tenders.models import Lot, Notice, Project
@@ -89,7 +91,34 @@ def _commission(w: PlansWorld, cfg: methods.MethodConfig) -> Commission:
     return plan_services.commission_accept(actor=w.users[AGENCY], commission=com)
 
 
-def _published_project(w: PlansWorld, cfg: methods.MethodConfig) -> Project:
+def _prequalify(w: PlansWorld, p: Project, invitees: list[Bidder]) -> None:
+    """邀请招标 (法 34; 87号令 14; 条例 21): the 资格预审公告, applications due 5 working days
+    later, the review, the witnessed draw; every invitee qualifies and is drawn."""
+    agency = w.users[AGENCY]
+    cal = WorkCalendar.load()
+    due_day = cal.add_working_days(clock.today(), 5)
+    due = dt.datetime.combine(due_day, dt.time(17, 0), tzinfo=clock.SHANGHAI)
+    pq = prequal_services.prequal_publish(
+        actor=agency,
+        project=p,
+        applications_until=due,
+        requirements="具有ISO9001质量管理体系认证证书",
+        invite_count=len(invitees),
+    )
+    for b in invitees:
+        bidding.application_submit(actor=b.user, prequal=pq, materials="营业执照；ISO9001证书")
+    clock.freeze(due + dt.timedelta(minutes=1))
+    for app in PrequalApplication.objects.filter(prequal=pq).order_by("id"):
+        bidding.application_review(actor=agency, application=app, qualified=True)
+    pq = bidding.prequal_review_close(actor=agency, prequal=pq)
+    draw = bidding.supplier_draw(actor=agency, prequal=pq, witnesses=["监督员甲", "监督员乙"])
+    assert sorted(draw.picked_ids) == sorted(b.user.organization_id for b in invitees)
+    assert bidding.draw_verify(draw).ok
+
+
+def _published_project(
+    w: PlansWorld, cfg: methods.MethodConfig, invitees: list[Bidder] | None = None
+) -> Project:
     agency = w.users[AGENCY]
     com = _commission(w, cfg)
     p = tenders.project_create_from_commission(
@@ -132,16 +161,30 @@ def _published_project(w: PlansWorld, cfg: methods.MethodConfig) -> Project:
     doc = tenders.document_finalize(actor=agency, project=p)
     assert doc.pdf_sha256 and doc.status == "final"
 
+    if cfg.prequalification is not None:
+        assert invitees is not None
+        _prequalify(w, p, invitees)
     cal = WorkCalendar.load()
     earliest = rules.timeline(cal, cfg, clock.today()).earliest_deadline
     day = earliest or cal.add_working_days(clock.today(), 3)
     deadline = dt.datetime.combine(day, dt.time(9, 30), tzinfo=clock.SHANGHAI)
-    p = tenders.project_publish(
-        actor=agency, project=p, bid_deadline=deadline, opening_place="开标室一"
-    )
+    if cfg.prequalification is not None:
+        # the 20 days (法 35) run from the invitations, sent together (87号令 14)
+        p = bidding.invitations_send(
+            actor=agency,
+            prequal=p.prequalification,
+            bid_deadline=deadline,
+            opening_place="开标室一",
+        )
+    else:
+        p = tenders.project_publish(
+            actor=agency, project=p, bid_deadline=deadline, opening_place="开标室一"
+        )
     assert p.status == ProjectStatus.PUBLISHED and p.bid_deadline == deadline
     notices = list(Notice.objects.filter(project=p))
-    if cfg.notice_kind is None:
+    if cfg.prequalification is not None:
+        assert [n.kind for n in notices] == [NoticeKind.PREQUALIFICATION]  # no 招标公告
+    elif cfg.notice_kind is None:
         assert notices == []  # invited directly / single source: no procurement notice
     else:
         assert [n.kind for n in notices] == [cfg.notice_kind]
@@ -176,7 +219,7 @@ def _submit(
         schedule={
             "total_price": price,
             "items": [{"name": "便携式计算机", "quantity": "100", "unit_price": price}],
-            "declarations": {"sme_size": "small"},
+            "declarations": client.sme_declarations("small", name=b.name, item="便携式计算机"),
         },
         files=files if files is not None else {"响应文件.pdf": f"%PDF-1.4 {b.name}".encode()},
     )
@@ -231,9 +274,9 @@ def _minimum(cfg: methods.MethodConfig) -> int:
 @pytest.mark.parametrize("cfg", ALL_METHODS)
 def test_procurement_path(w: PlansWorld, cfg: methods.MethodConfig) -> None:
     agency = w.users[AGENCY]
-    p = _published_project(w, cfg)
-    lot = p.lots.get(number=1)
     bidders = _bidders(w, _minimum(cfg), cfg.key.replace(":", "_"))
+    p = _published_project(w, cfg, bidders)
+    lot = p.lots.get(number=1)
     _clarify(w, p, bidders[0])
     prices = _bid(p, lot, bidders)
 
@@ -293,10 +336,12 @@ def test_procurement_path(w: PlansWorld, cfg: methods.MethodConfig) -> None:
 @pytest.mark.parametrize("cfg", ALL_METHODS)
 def test_too_few_suppliers(w: PlansWorld, cfg: methods.MethodConfig) -> None:
     agency = w.users[AGENCY]
-    p = _published_project(w, cfg)
-    lot = p.lots.get(number=1)
     n = _minimum(cfg) - 1
-    bidders = _bidders(w, n, "few_" + cfg.key.replace(":", "_"))
+    # 邀请招标: 3 invited (法 34), one of them does not bid
+    invited = _bidders(w, max(n, 3), "few_" + cfg.key.replace(":", "_"))
+    p = _published_project(w, cfg, invited)
+    lot = p.lots.get(number=1)
+    bidders = invited[:n]
     if bidders:
         _clarify(w, p, bidders[0])
     _bid(p, lot, bidders)

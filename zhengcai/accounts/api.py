@@ -11,7 +11,7 @@ from pydantic import Field
 from zhengcai.accounts import access, selectors, services
 from zhengcai.accounts.auth import api_auth
 from zhengcai.accounts.constants import OrgKind, OrgStatus, Role
-from zhengcai.accounts.models import Organization, Region, User
+from zhengcai.accounts.models import Organization, User
 from zhengcai.core.errors import InvalidInput, PermissionDenied
 from zhengcai.core.http import etag, if_match_version, request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
@@ -274,7 +274,7 @@ def organization_create(
     request: HttpRequest, response: HttpResponse, payload: OrgIn
 ) -> Status[OrgOut]:
     user = access.require_role(request_user(request), Role.REGULATOR, Role.ADMIN)
-    region = Region.objects.filter(code=payload.region_code).first()
+    region = selectors.region_get(payload.region_code)
     if region is None:
         raise InvalidInput("区划代码不存在", code="region_unknown", detail={"field": "region_code"})
     org = services.organization_create(

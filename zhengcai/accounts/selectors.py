@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from zhengcai.accounts.access import organizations_visible
-from zhengcai.accounts.models import Organization, Region, User
+from zhengcai.accounts.access import audit_entries_visible, organizations_visible, users_visible
+from zhengcai.accounts.models import ApiToken, Organization, Region, User
+from zhengcai.core.models import AuditEntry
 
 
 def region_list(*, parent_code: str | None = None) -> QuerySet[Region]:
@@ -13,6 +14,31 @@ def region_list(*, parent_code: str | None = None) -> QuerySet[Region]:
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     return qs
+
+
+def region_get(code: str) -> Region | None:
+    """A region by its 区划代码."""
+    return Region.objects.filter(code=code.strip()).first() if code.strip() else None
+
+
+def pending_login_user(pk: int) -> User | None:
+    """The person whose second factor the login page waits for (pk kept in the session)."""
+    return User.objects.select_related("organization").filter(pk=pk).first()
+
+
+def organization_users(*, user: User, org: Organization) -> QuerySet[User]:
+    """The people of an organization that `user` may see."""
+    return users_visible(user).filter(organization=org).order_by("username")
+
+
+def audit_list(*, user: User, action: str = "") -> QuerySet[AuditEntry]:
+    """The audit entries `user` may read, newest first, optionally by action prefix."""
+    qs = audit_entries_visible(user).order_by("-seq")
+    return qs.filter(action__startswith=action) if action else qs
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
 def organization_list(

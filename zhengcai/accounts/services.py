@@ -18,7 +18,7 @@ from zhengcai.accounts import constants as c
 from zhengcai.accounts.auth import TOKEN_PREFIX, hash_token
 from zhengcai.accounts.models import ApiToken, Organization, Region, User
 from zhengcai.accounts.rules import credit_code_problem
-from zhengcai.core import clock
+from zhengcai.core import clock, transitions
 from zhengcai.core.audit import audit_record
 from zhengcai.core.errors import (
     Conflict,
@@ -381,34 +381,33 @@ def organization_update(
     return locked
 
 
+ORGANIZATION = transitions.register(
+    transitions.Machine(
+        Organization,
+        c.ORG_TRANSITIONS,
+        what="单位",
+        action="organization",
+        labels=c.OrgStatus,
+        organization=lambda o: o,
+    )
+)
+
+
 @transaction.atomic
 def organization_transition(
     *, actor: User, org: Organization, to_status: str, reason: str
 ) -> Organization:
-    locked = Organization.objects.select_for_update().get(pk=org.pk)
-    allowed = c.ORG_TRANSITIONS.get(locked.status, set())
-    if to_status not in allowed:
-        to_label = c.OrgStatus(to_status).label if to_status in c.OrgStatus.values else to_status
-        raise Conflict(
-            f"单位状态不能从「{c.OrgStatus(locked.status).label}」变为「{to_label}」",
-            code=c.ERR_BAD_TRANSITION,
-            detail={"from": locked.status, "to": to_status},
-        )
+    locked = ORGANIZATION.lock(org)
+    ORGANIZATION.check(locked, to_status)
     if not reason.strip():
         raise InvalidInput("请填写变更原因", code="reason_required")
-    before = locked.status
-    locked.status = to_status
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
-    audit_record(
+    return ORGANIZATION.move(
+        locked,
+        to=to_status,
         actor=actor,
+        reason=reason.strip(),
         action="organization.status_changed",
-        obj=locked,
-        organization=locked,
-        before={"status": before},
-        after={"status": to_status, "reason": reason.strip()},
     )
-    return locked
 
 
 # --- users -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengcai.accounts import access, selectors, services
 from zhengcai.accounts.constants import Role
@@ -89,7 +89,10 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            user = User.objects.get(pk=pending["user"])
+            user = selectors.pending_login_user(pending["user"])
+            if user is None:
+                request.session.pop(PENDING_KEY, None)
+                return redirect("accounts:login")
             try:
                 user = services.login_check_otp(
                     user=user, otp=form.cleaned_data["otp"], ip=_ip(request)
@@ -139,7 +142,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         org = access.access_organization(user=user, pk=pk)
     except DomainError as exc:
         return render(request, "error.html", {"error": exc}, status=exc.status)
-    users = access.users_visible(user).filter(organization=org).order_by("username")
+    users = selectors.organization_users(user=user, org=org)
     return render(
         request,
         "accounts/organization_detail.html",
@@ -150,10 +153,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     user = _me(request)
-    qs = access.audit_entries_visible(user).order_by("-seq")
     action = request.GET.get("action", "").strip()[:80]
-    if action:
-        qs = qs.filter(action__startswith=action)
+    qs = selectors.audit_list(user=user, action=action)
     page = Paginator(qs, 25).get_page(request.GET.get("page") or 1)
     template = (
         "accounts/_audit_rows.html" if request.headers.get("HX-Request") else "accounts/audit.html"
@@ -176,58 +177,113 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/_verify_result.html", {"report": report})
 
 
-@login_required
-def security(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
-    token_form = TokenForm(prefix="token")
-    otp_form = OtpForm(prefix="otp")
-    new_token = None
-    otp_uri = None
-    status = 200
-    if request.method == "POST":
-        op = request.POST.get("op")
-        try:
-            if op == "token_create":
-                token_form = TokenForm(request.POST, prefix="token")
-                if token_form.is_valid():
-                    _, new_token = services.api_token_create(
-                        actor=user,
-                        name=token_form.cleaned_data["name"],
-                        expires_days=token_form.cleaned_data["expires_days"],
-                    )
-                else:
-                    status = 400
-            elif op == "token_revoke":
-                token = access.access_api_token(user=user, pk=int(request.POST.get("id", 0)))
-                services.api_token_revoke(actor=user, token=token)
-                messages.success(request, "令牌已吊销")
-                return redirect("accounts:security")
-            elif op == "otp_begin":
-                otp_uri = services.totp_begin(actor=user)
-            elif op in ("otp_confirm", "otp_disable"):
-                otp_form = OtpForm(request.POST, prefix="otp")
-                if otp_form.is_valid():
-                    fn = services.totp_confirm if op == "otp_confirm" else services.totp_disable
-                    fn(actor=user, otp=otp_form.cleaned_data["otp"])
-                    messages.success(
-                        request, "动态口令已启用" if op == "otp_confirm" else "动态口令已停用"
-                    )
-                    return redirect("accounts:security")
-                status = 400
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "请求无效"))
-            status = getattr(exc, "status", 400)
-        user.refresh_from_db()
+def _security_page(
+    request: HttpRequest,
+    user: User,
+    *,
+    token_form: TokenForm | None = None,
+    otp_form: OtpForm | None = None,
+    new_token: str | None = None,
+    otp_uri: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user.refresh_from_db()
     return render(
         request,
         "accounts/security.html",
         {
-            "tokens": user.api_tokens.all(),
-            "token_form": token_form,
-            "otp_form": otp_form,
+            "tokens": selectors.api_tokens_of(user),
+            "token_form": token_form or TokenForm(prefix="token"),
+            "otp_form": otp_form or OtpForm(prefix="otp"),
             "new_token": new_token,
             "otp_uri": otp_uri,
             "otp_secret": user.totp_secret if otp_uri else None,
         },
         status=status,
     )
+
+
+def _refused(request: HttpRequest, user: User, exc: DomainError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return _security_page(request, user, status=exc.status)
+
+
+@login_required
+@require_safe
+def security(request: HttpRequest) -> HttpResponse:
+    """Account security: the second factor and the API tokens."""
+    return _security_page(request, _me(request))
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A new API token, shown once on the page that answers."""
+    user = _me(request)
+    form = TokenForm(request.POST, prefix="token")
+    if not form.is_valid():
+        return _security_page(request, user, token_form=form, status=400)
+    try:
+        _, raw = services.api_token_create(
+            actor=user,
+            name=form.cleaned_data["name"],
+            expires_days=form.cleaned_data["expires_days"],
+        )
+    except DomainError as exc:
+        return _refused(request, user, exc)
+    return _security_page(request, user, new_token=raw)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _me(request)
+    try:
+        token = access.access_api_token(user=user, pk=pk)
+        services.api_token_revoke(actor=user, token=token)
+    except DomainError as exc:
+        return _refused(request, user, exc)
+    messages.success(request, "令牌已吊销")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def otp_begin(request: HttpRequest) -> HttpResponse:
+    """Start binding an authenticator: the page shows the secret to enter."""
+    user = _me(request)
+    try:
+        uri = services.totp_begin(actor=user)
+    except DomainError as exc:
+        return _refused(request, user, exc)
+    return _security_page(request, user, otp_uri=uri)
+
+
+@login_required
+@require_POST
+def otp_confirm(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = OtpForm(request.POST, prefix="otp")
+    if not form.is_valid():
+        return _security_page(request, user, otp_form=form, status=400)
+    try:
+        services.totp_confirm(actor=user, otp=form.cleaned_data["otp"])
+    except DomainError as exc:
+        return _refused(request, user, exc)
+    messages.success(request, "动态口令已启用")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def otp_disable(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = OtpForm(request.POST, prefix="otp")
+    if not form.is_valid():
+        return _security_page(request, user, otp_form=form, status=400)
+    try:
+        services.totp_disable(actor=user, otp=form.cleaned_data["otp"])
+    except DomainError as exc:
+        return _refused(request, user, exc)
+    messages.success(request, "动态口令已停用")
+    return redirect("accounts:security")

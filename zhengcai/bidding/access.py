@@ -16,12 +16,14 @@ from zhengcai.bidding import selectors
 from zhengcai.bidding.models import (
     Bid,
     BidBond,
+    NegotiationRound,
     Objection,
     Opening,
     Participation,
     SubmissionWindow,
+    SupplierKey,
 )
-from zhengcai.core.errors import NotFound, PermissionDenied
+from zhengcai.core.errors import InvalidInput, NotFound, PermissionDenied
 from zhengcai.tenders.models import Lot, Project
 
 
@@ -171,3 +173,49 @@ def access_lot_bond(*, user: User, lot_id: int, supplier_id: int) -> BidBond:
     if bond is None:
         raise NotFound("保证金记录不存在")
     return bond
+
+
+def access_signing_key(*, user: User, key_id: str) -> SupplierKey:
+    """One of the supplier's own signing keys, by its key id (422 `unknown_key` otherwise)."""
+    require_login(user)
+    key = None
+    if user.role == Role.SUPPLIER and user.organization_id:
+        key = SupplierKey.objects.filter(
+            organization_id=user.organization_id, key_id=key_id
+        ).first()
+    if key is None:
+        raise InvalidInput("请选择签名公钥", code=c.ERR_UNKNOWN_KEY)
+    return key
+
+
+def access_lot_of(*, project: Project, pk: int) -> Lot:
+    """A lot of a project the caller already reached through `access_project`."""
+    lot = Lot.objects.select_related("project").filter(project=project, pk=pk).first()
+    if lot is None:
+        raise NotFound("采购包不存在")
+    return lot
+
+
+def access_participation_of(*, project: Project, pk: int) -> Participation:
+    """A participation in a project the caller already reached through `access_project`
+    (the agency acting on the talks)."""
+    part = (
+        Participation.objects.select_related("project", "lot", "supplier")
+        .filter(project=project, pk=pk)
+        .first()
+    )
+    if part is None:
+        raise NotFound("报名记录不存在")
+    return part
+
+
+def access_round(*, participation: Participation, pk: int) -> NegotiationRound:
+    """A round of the project of the supplier's own participation (`access_participation`)."""
+    rnd = (
+        NegotiationRound.objects.select_related("final_window")
+        .filter(pk=pk, project_id=participation.project_id)
+        .first()
+    )
+    if rnd is None:
+        raise NotFound("谈判/磋商轮次不存在")
+    return rnd

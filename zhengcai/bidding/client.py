@@ -10,6 +10,11 @@ each file and of the price schedule and signs it. Use it from Python or the comm
         --schedule s.json --file a.pdf --file b.docx > bid.json   # body for the bid API
 
 Only the standard library, `cryptography` and `gmssl` are needed (no Django).
+
+The price schedule may carry the supplier's declarations under `declarations` — the declared
+size, 监狱企业 / 残疾人福利性单位 with their proof, and the 中小企业声明函 built with
+`sme_declaration(...)` (财库〔2020〕46号 4; format in docs/bidding-declarations.md). They are
+signed and sealed with the schedule and read only at the opening.
 """
 
 from __future__ import annotations
@@ -120,6 +125,64 @@ def generate(algo: str = "ecdsa-p256") -> Signer:
 def load(path: Path) -> Signer:
     data = json.loads(path.read_text())
     return Signer(data["algo"], data["private_key"], data["public_key"])
+
+
+def sme_declaration(
+    *,
+    items: list[dict[str, Any]] | None = None,
+    supplier: dict[str, Any] | None = None,
+    consortium: list[dict[str, Any]] | None = None,
+    subcontracts: list[dict[str, Any]] | None = None,
+    no_large_affiliation: bool = False,
+) -> dict[str, Any]:
+    """The 中小企业声明函 for `schedule["declarations"]["sme_declaration"]` (46号 4):
+
+    * goods — `items`: one per item, `{"name", "industry", "manufacturer": firm}`;
+    * services / works — `supplier`: the supplier itself as a firm;
+    * `consortium`: the members as firms with `share` (percent, summing to 100);
+    * `subcontracts`: `{"name", "size", "share"}` per SME subcontractor;
+    * `no_large_affiliation`: none of these is a branch of, controlled by or run by the
+      head of a large enterprise.
+
+    A firm is `{"name", "industry", "size", "employees", "revenue_wan", "assets_wan"}`;
+    `size` is medium / small / micro / large; `industry` one of the 工信部联企业〔2011〕300号
+    industries (`zhengcai.bidding.rules.INDUSTRIES`)."""
+    out: dict[str, Any] = {"no_large_affiliation": bool(no_large_affiliation)}
+    if items is not None:
+        out["items"] = [dict(i) for i in items]
+    if supplier is not None:
+        out["supplier"] = dict(supplier)
+    out["consortium"] = [dict(m) for m in consortium or []]
+    out["subcontracts"] = [dict(s) for s in subcontracts or []]
+    return _plain(out)  # type: ignore[no-any-return]
+
+
+def sme_firm(
+    name: str, size: str, *, industry: str = "industry", employees: int = 120,
+    revenue_wan: str = "5000", assets_wan: str = "3000", **extra: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """One enterprise of the 中小企业声明函, with the figures 46号 4 asks for (从业人员、营业收入、
+    资产总额); `extra` e.g. `share="40"` for a consortium member or a subcontractor."""
+    return {
+        "name": name, "industry": industry, "size": size, "employees": employees,
+        "revenue_wan": revenue_wan, "assets_wan": assets_wan, **extra,
+    }  # fmt: skip
+
+
+def sme_declarations(size: str, *, name: str, item: str = "货物") -> dict[str, Any]:
+    """A complete `schedule["declarations"]` for an enterprise of `size` that makes what it
+    offers itself (goods: the one item made by it; services / works: the supplier itself):
+    the declaration the evaluation's SME deduction needs (46号 4). `size` "" or "large" gives
+    no declaration at all (a large enterprise does not declare)."""
+    if size not in ("medium", "small", "micro"):
+        return {}
+    me = sme_firm(name, size)
+    decl = sme_declaration(
+        items=[{"name": item, "industry": "industry", "manufacturer": me}],
+        supplier=me,
+        no_large_affiliation=True,
+    )
+    return {"sme_size": size, "sme_declaration": decl}
 
 
 def bid_payload(

@@ -64,11 +64,23 @@ class BondStatus(models.TextChoices):
     REFUNDED = "refunded", _("已退还")
 
 
+# Recording the bond again (bond_record) may move it between 无需缴纳 and 已缴纳 while it is
+# held; a refunded bond stays refunded.
 BOND_TRANSITIONS: dict[str, set[str]] = {
-    BondStatus.NOT_REQUIRED: set(),
-    BondStatus.PAID: {BondStatus.REFUNDED},
+    BondStatus.NOT_REQUIRED: {BondStatus.PAID},
+    BondStatus.PAID: {BondStatus.REFUNDED, BondStatus.NOT_REQUIRED},
     BondStatus.REFUNDED: set(),
 }
+
+
+class RefundReason(models.TextChoices):
+    """Why a bid bond's refund is due (条例 33; 87号令 38, 29)."""
+
+    WITHDRAWAL = "withdrawal", _("投标截止前撤回投标（响应）文件")
+    AWARD = "award", _("中标（成交）通知书发出（未中标、未成交）")
+    CONTRACT = "contract", _("采购合同签订（中标、成交供应商）")
+    TERMINATED = "terminated", _("采购活动终止")
+    FAILED = "failed", _("供应商不足，采购失败")
 
 
 class OpeningStatus(models.TextChoices):
@@ -108,6 +120,7 @@ ERR_ALREADY_SUBMITTED = "already_submitted"
 ERR_BAD_TRANSITION = "bad_transition"
 ERR_BOND_TOO_HIGH = "bond_exceeds_limit"
 ERR_BAD_SCHEDULE = "bad_schedule"
+ERR_BAD_DECLARATION = "bad_declaration"
 ERR_DEMO_SIGNER_DISABLED = "demo_signer_disabled"
 ERR_OBJECTION_CLOSED = "objection_closed"
 ERR_UNANSWERED_OBJECTIONS = "unanswered_objections"
@@ -127,3 +140,38 @@ ERR_ALREADY_SIGNED = "contract_already_recorded"
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
+
+# --- 邀请招标: prequalification applications, the draw, the invitations (法 34; 87号令 14) --
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交（待审查）")
+    QUALIFIED = "qualified", _("资格预审合格")
+    NOT_QUALIFIED = "not_qualified", _("资格预审不合格")
+
+
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.QUALIFIED, ApplicationStatus.NOT_QUALIFIED},
+    ApplicationStatus.QUALIFIED: set(),
+    ApplicationStatus.NOT_QUALIFIED: set(),
+}
+
+ERR_NOT_INVITED_TO_TENDER = "not_invited_to_tender"
+ERR_APPLICATIONS_CLOSED = "prequal_applications_closed"
+ERR_APPLICATIONS_OPEN = "prequal_applications_still_open"
+ERR_APPLICATION_EXISTS = "prequal_application_exists"
+ERR_UNREVIEWED = "prequal_applications_unreviewed"
+ERR_WITNESSES = "draw_witnesses_required"
+ERR_POOL_TOO_SMALL = "draw_pool_too_small"
+
+AUDIT_ACTION_LABELS = {
+    "bidding.prequal_application.submitted": "提交资格预审申请文件",
+    "bidding.prequal_application.qualified": "资格预审：合格",
+    "bidding.prequal_application.not_qualified": "资格预审：不合格",
+    "bidding.supplier_draw": "随机抽取受邀供应商",
+    "bidding.invitations_sent": "发出投标邀请书",
+    "prequal.reviewed": "资格预审完成",
+    "prequal.drawn": "已随机抽取受邀供应商",
+    "prequal.invited": "已发出投标邀请",
+    "prequal.failed": "资格预审失败",
+}

@@ -46,7 +46,9 @@ def _bid(
         schedule={
             "total_price": format(price, "f"),
             "discount": "0",
-            "declarations": {"sme_size": ctx.rng.choice(["", "small", "micro"])},
+            "declarations": client.sme_declarations(
+                ctx.rng.choice(["", "small", "micro"]), name=u.username
+            ),
         },
         files={FILE_NAME: content},
     )
@@ -124,8 +126,9 @@ def seed(ctx: Any) -> None:
         except DomainError:
             continue
         signers[u.pk] = (u, signer, key)
-    # A couple of sealed bids in the published open tender (not from the named supplier).
-    tender = next((p for p in published if p.method == "open_tender"), published[0])
+    # A couple of sealed bids in a published project with a public opening — the open tender
+    # of the tenders demo — (not from the named supplier).
+    tender = next((p for p in published if p.method_config.has_opening), published[0])
     bids = 0
     for u, signer, key in signers.values():
         if u.username == "supplier" or bids >= 2:

@@ -200,6 +200,15 @@ class BidBond(models.Model):
     # The winner's refund runs from the contract signing (条例 33; 87号令 38).
     contract_signed_on = models.DateField(null=True, blank=True, verbose_name="合同签订日")
     exemption = models.CharField(max_length=200, blank=True)
+    # Why and from which day the refund is due (条例 33; 87号令 38, 29), set with refund_due.
+    refund_reason = models.CharField(
+        max_length=12, choices=c.RefundReason.choices, blank=True, verbose_name="退还事由"
+    )
+    refund_event_on = models.DateField(null=True, blank=True, verbose_name="退还起算日")
+    # 87号令 29: on termination the documents' fee is refunded with the bond.
+    document_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), verbose_name="应退采购文件费用"
+    )
 
 
 class Opening(models.Model):
@@ -268,3 +277,11 @@ class NegotiationRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lot", "number"], name="uniq_negotiation_round")
         ]
+
+
+# 邀请招标: applications, the draw and the invitations (own module to keep this one small).
+from zhengcai.bidding.prequal_models import (  # noqa: E402, F401
+    PrequalApplication,
+    SupplierDraw,
+    TenderInvitation,
+)

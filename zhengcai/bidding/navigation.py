@@ -30,4 +30,10 @@ TILES = [
         url_name="bidding:bonds",
         description=_("本单位投标保证金的状态与应退还日期"),
     ),
+    Tile(
+        roles={"supplier"},
+        label=_("资格预审与投标邀请"),
+        url_name="bidding:prequal_calls",
+        description=_("邀请招标：提交资格预审申请文件，查看审查结论和投标邀请书（法 34）"),
+    ),
 ]

@@ -18,6 +18,17 @@ class ThresholdKind(models.TextChoices):
     PROCUREMENT_LIMIT = "limit", _("采购限额标准")
     # 公开招标数额标准: at or above it goods and services must be openly tendered (法 27).
     OPEN_TENDER = "open_tender", _("公开招标数额标准")
+    # 依法必须招标的规模标准 of works (《必须招标的工程项目规定》, 发改委令第16号 五): at or
+    # above it a works contract (category B: 施工), the important equipment and materials of works
+    # (A) or the survey, design and supervision of works (C) must be tendered under the
+    # 招标投标法 (法 4; 条例 7). Where a region sets no row the national figures of
+    # `catalog.rules.WORKS_TENDER_NATIONAL` apply.
+    WORKS_TENDER = "works_tender", _("依法必须招标规模标准（工程建设项目）")
+
+
+# The thresholds of the Government Procurement Law itself (the works standard belongs to the
+# 招标投标法 and is shown apart).
+PROCUREMENT_THRESHOLD_KINDS = (ThresholdKind.PROCUREMENT_LIMIT, ThresholdKind.OPEN_TENDER)
 
 
 class CentralizedScope(models.TextChoices):

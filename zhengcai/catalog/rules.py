@@ -7,6 +7,7 @@ rules.md §0): an amount exactly at a threshold is "at or above" it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -216,3 +217,53 @@ def year_problem(year: object) -> str | None:
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         return "年度须为 2000–2100 之间的整数"
     return None
+
+
+# --- 依法必须招标的工程建设项目规模标准 -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatedAmounts:
+    """One version of a national standard: from `effective_from`, an amount per category."""
+
+    effective_from: dt.date
+    amounts: dict[str, Decimal]
+    basis: str
+
+
+# 《必须招标的工程项目规定》(国家发展改革委令第16号, in force 2018-06-01) 五: 施工单项合同估算价
+# 在400万元人民币以上; 重要设备、材料等货物的采购，单项合同估算价在200万元人民币以上; 勘察、设计、
+# 监理等服务的采购，单项合同估算价在100万元人民币以上 ("以上" includes the number). Dated
+# configuration: a later revision is a new version appended here (rules.md §9 ⚠ asks to check
+# for one); until it is, a regulator enters the new figures as catalogue thresholds of kind
+# WORKS_TENDER for its region, which take precedence.
+WORKS_TENDER_NATIONAL: tuple[DatedAmounts, ...] = (
+    DatedAmounts(
+        effective_from=dt.date(2018, 6, 1),
+        amounts={
+            Category.WORKS: Decimal("4000000.00"),
+            Category.GOODS: Decimal("2000000.00"),
+            Category.SERVICES: Decimal("1000000.00"),
+        },
+        basis="《必须招标的工程项目规定》（发改委令第16号）第五条",
+    ),
+)
+
+# What each category means under the works standard (条例 7 第二款 defines the goods and
+# services "与工程建设有关").
+WORKS_TENDER_SUBJECTS: dict[str, str] = {
+    Category.WORKS: "施工单项合同估算价",
+    Category.GOODS: "与工程建设有关的重要设备、材料等货物单项合同估算价",
+    Category.SERVICES: "与工程建设有关的勘察、设计、监理等服务单项合同估算价",
+}
+
+
+def works_tender_national(category: str, on: dt.date) -> tuple[Decimal, str] | None:
+    """The national 必须招标 figure for `category` in force on `on`, with its basis."""
+    current = None
+    for version in WORKS_TENDER_NATIONAL:
+        if version.effective_from <= on:
+            current = version
+    if current is None or category not in current.amounts:
+        return None
+    return current.amounts[category], current.basis

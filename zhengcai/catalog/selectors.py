@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from zhengcai.accounts.models import Region
+from zhengcai.catalog import rules
+from zhengcai.catalog.constants import Category, ThresholdKind
 from zhengcai.catalog.models import (
     CatalogItem,
     CentralizedCatalogEntry,
@@ -33,6 +37,22 @@ def item_ancestor_codes(code: str) -> list[str]:
         if candidate not in result:
             result.append(candidate)
     return result
+
+
+def region_get(code: str) -> Region | None:
+    """A region by its 区划代码 (the catalogue pages and API pick regions by code)."""
+    code = code.strip()
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def regions() -> list[Region]:
+    """Every region, in tree order (the region pickers)."""
+    return list(Region.objects.order_by("path"))
+
+
+def root_region() -> Region | None:
+    """The first top-level region: the default of the public pages for a visitor."""
+    return Region.objects.filter(parent__isnull=True).order_by("path").first()
 
 
 def region_chain(region: Region) -> list[Region]:
@@ -73,6 +93,40 @@ def threshold_for(
         if row is not None:
             return row
     return None
+
+
+@dataclass(frozen=True)
+class WorksTenderThreshold:
+    """The 必须招标 standard that applies to a category of works (see ThresholdKind)."""
+
+    category: str
+    amount: Decimal
+    subject: str  # 施工单项合同估算价 …
+    basis: str  # the document (a regional row's basis, or 发改委令第16号)
+    regional: bool  # set by a region's catalogue row rather than the national figure
+
+
+def works_tender_threshold(
+    *, region: Region, unit_level: int, category: str, on: dt.date
+) -> WorksTenderThreshold | None:
+    """The 依法必须招标 standard in force on `on` for works of `category` bought by a unit of
+    `unit_level` in `region`: the nearest region's catalogue row, else the national figure
+    (发改委令第16号 五)."""
+    row = threshold_for(
+        region=region,
+        unit_level=unit_level,
+        category=category,
+        kind=ThresholdKind.WORKS_TENDER,
+        on=on,
+    )
+    subject = rules.WORKS_TENDER_SUBJECTS.get(category, "")
+    if row is not None:
+        basis = row.basis or f"{row.region.name} {row.effective_from} 起执行"
+        return WorksTenderThreshold(category, row.amount, subject, basis, True)
+    national = rules.works_tender_national(category, on)
+    if national is None:
+        return None
+    return WorksTenderThreshold(category, national[0], subject, national[1], False)
 
 
 def centralized_entry_for(
@@ -178,8 +232,6 @@ def threshold_for_region_level(
     *, region: Region, unit_level: int, on: dt.date
 ) -> dict[tuple[str, str], Threshold | None]:
     """Every (kind, category) threshold that applies to units of `unit_level` in `region`."""
-    from zhengcai.catalog.constants import Category, ThresholdKind
-
     return {
         (kind, cat): threshold_for(
             region=region, unit_level=unit_level, category=cat, kind=kind, on=on
@@ -198,6 +250,43 @@ def centralized_list(
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("region__path", "year", "item__code")
+
+
+def public_overview(
+    *, region: Region | None, year: int, on: dt.date
+) -> tuple[list[dict[str, Any]], list[CentralizedCatalogEntry]]:
+    """What the public page shows for a region: for every unit level from the region up, the
+    thresholds in force on `on`; and the year's 集中采购目录 entries of the region's chain."""
+    if region is None:
+        return [], []
+    chain = region_chain(region)
+    rows: list[dict[str, Any]] = [
+        {
+            "level": level,
+            "applies": threshold_for_region_level(region=region, unit_level=level, on=on),
+            "works": {
+                cat: works_tender_threshold(region=region, unit_level=level, category=cat, on=on)
+                for cat in Category.values
+            },
+        }
+        for level in sorted({r.level for r in chain} | {region.level})
+    ]
+    entries = list(centralized_list(year=year).filter(region__in=chain).order_by("item__code"))
+    return rows, entries
+
+
+def item_ancestors(item: CatalogItem) -> list[CatalogItem]:
+    """The item's parents, top level first."""
+    ancestors: list[CatalogItem] = []
+    node = item.parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return ancestors
+
+
+def item_children(item: CatalogItem) -> QuerySet[CatalogItem]:
+    return CatalogItem.objects.filter(parent=item).order_by("code")
 
 
 def centralized_years(*, region: Region) -> list[int]:

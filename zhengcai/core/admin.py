@@ -5,13 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhengcai.accounts.models import User
 from zhengcai.core import services
 from zhengcai.core.models import AuditEntry, CalendarOverride
 
 
-def _actor(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
+def _actor(request: HttpRequest) -> Any:
+    return request.user if request.user.is_authenticated else None
 
 
 @admin.register(CalendarOverride)

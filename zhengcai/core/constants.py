@@ -1,7 +1,14 @@
 """Labels of the audit actions, for people reading the trail.
 
-An action is "<entity>.<verb>". A full label below wins; otherwise the label is built from the
-entity's and the verb's labels (apps whose transitions write "<entity>.<status>")."""
+An action is "<entity>.<verb>". A full label wins; otherwise the label is built from the
+entity's and the verb's labels (apps whose transitions write "<entity>.<status>").
+
+Each app may contribute its own labels: dictionaries `AUDIT_ACTION_LABELS`,
+`AUDIT_ENTITY_LABELS` and `AUDIT_VERB_LABELS` in its `constants.py` are merged with the ones
+below (core names no app; it reads INSTALLED_APPS)."""
+
+import importlib
+from functools import cache
 
 AUDIT_ACTION_LABELS = {
     "login.succeeded": "登录成功",
@@ -47,6 +54,7 @@ AUDIT_ACTION_LABELS = {
     "expert.unavailability_added": "登记不可评审时间",
     "expert.unavailability_removed": "撤销不可评审时间",
     "expert_pool.shared": "专家库共享",
+    "expert_pool.share_revoked": "撤回专家库共享",
     "expert_draw.committed": "提交抽取申请（公布种子哈希）",
     "expert_draw.bidders_set": "登记投标人（回避）",
     "expert_draw.started": "开始抽取",
@@ -54,12 +62,14 @@ AUDIT_ACTION_LABELS = {
     "expert_draw.complete": "抽取完成",
     "expert_draw.failed": "抽取失败",
     "expert_draw.cancelled": "取消抽取",
+    "expert_draw.reopened": "专家退出后重新抽取",
     "expert_draw.seed_revealed": "公开抽取种子",
     "expert_invitation.notified": "通知专家",
     "expert_invitation.confirmed": "专家确认参加",
     "expert_invitation.declined": "专家拒绝参加",
     "expert_invitation.expired": "专家逾期未答复",
     "expert_invitation.withdrawn": "专家退出",
+    "expert_invitation.cancelled": "随抽取取消邀请",
     "expert_rating.created": "评价专家",
     "expert_rating.replied": "专家回复评价",
     "expert_incident.recorded": "登记专家不良记录",
@@ -108,6 +118,18 @@ AUDIT_ACTION_LABELS = {
     "evaluation.replacement_round": "补充抽取专家",
     "evaluation.stop": "终止评审",
     "expert_invitation.released": "解除专家邀请并补抽",
+    "bidding.bond_refund_scheduled": "安排退还保证金",
+    "bidding.bond_refund_cancelled": "取消退还保证金（重新递交）",
+    "calendar_year.imported": "导入年度放假安排",
+    "calendar_year.confirmed": "确认年度放假安排",
+    "deadline.recomputed": "按确认的放假安排重算期限",
+    "deadline.settled": "暂定期限确定",
+    "clock.sandbox_advanced": "调整沙盒时钟",
+    "clock.sandbox_set": "设定沙盒时钟起点",
+    "penalty.proposed": "登记拟处罚",
+    "penalty.in_force": "作出处罚决定",
+    "penalty.expired": "处罚期满",
+    "penalty.revoked": "撤销处罚决定",
 }
 
 AUDIT_ENTITY_LABELS = {
@@ -123,6 +145,8 @@ AUDIT_ENTITY_LABELS = {
     "document": "采购文件",
     "finding": "合规审查问题",
     "clarification": "澄清",
+    "bidding.window": "投标截止窗口",
+    "bidding.bid": "投标（响应）文件",
 }
 
 AUDIT_VERB_LABELS = {
@@ -168,14 +192,37 @@ AUDIT_VERB_LABELS = {
     "terminated": "终止",
     "draft": "退回编制",
     "active": "恢复进行",
+    "flagged": "标记疑点",
 }
+
+
+@cache
+def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    from django.conf import settings
+
+    actions, entities, verbs = dict(AUDIT_ACTION_LABELS), dict(AUDIT_ENTITY_LABELS), {}
+    verbs.update(AUDIT_VERB_LABELS)
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("zhengcai.") or app == "zhengcai.core":
+            continue
+        try:
+            module = importlib.import_module(f"{app}.constants")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.constants":
+                raise
+            continue
+        actions.update(getattr(module, "AUDIT_ACTION_LABELS", {}))
+        entities.update(getattr(module, "AUDIT_ENTITY_LABELS", {}))
+        verbs.update(getattr(module, "AUDIT_VERB_LABELS", {}))
+    return actions, entities, verbs
 
 
 def audit_action_label(action: str) -> str:
     """Chinese label of an audit action code (the code itself if nothing is known)."""
-    if action in AUDIT_ACTION_LABELS:
-        return AUDIT_ACTION_LABELS[action]
+    actions, entities, verbs = _labels()
+    if action in actions:
+        return actions[action]
     entity, _, verb = action.rpartition(".")
-    if entity in AUDIT_ENTITY_LABELS and verb in AUDIT_VERB_LABELS:
-        return f"{AUDIT_ENTITY_LABELS[entity]}{AUDIT_VERB_LABELS[verb]}"
+    if entity in entities and verb in verbs:
+        return f"{entities[entity]}{verbs[verb]}"
     return action

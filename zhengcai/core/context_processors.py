@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from zhengcai.core import clock
+from zhengcai.core import clock, selectors
 from zhengcai.core.navigation import tiles_for
 
 REGIONAL_OR_ADMIN = {"regulator", "supervisor", "admin"}
@@ -19,4 +19,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "nav_regional": role in REGIONAL_OR_ADMIN,
         "nav_org_admin": org_admin,
         "nav_links": [t for t in tiles_for(role, is_org_admin=org_admin) if t.in_navbar],
+        "sandbox_clock": clock.sandbox_enabled(),
+        "inbox_unread": (
+            selectors.unread_count(getattr(user, "organization_id", None))
+            if getattr(user, "is_authenticated", False)
+            else 0
+        ),
     }

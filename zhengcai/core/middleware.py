@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 
 from zhengcai.core.models import IdempotencyRecord
 
@@ -64,8 +65,9 @@ class ApiBodyLimitMiddleware:
 
 
 def _principal(request: HttpRequest) -> str:
-    from zhengcai.accounts.auth import user_from_authorization
-
+    # The accounts app resolves tokens; core names it only through settings (it depends on
+    # no app): ZHENGCAI["TOKEN_USER"] is the dotted path of `user_from_authorization`.
+    user_from_authorization = import_string(settings.ZHENGCAI["TOKEN_USER"])
     user = user_from_authorization(request.headers.get("Authorization", ""))
     if user is None and request.user.is_authenticated:
         user = request.user
@@ -182,3 +184,23 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorPageMiddleware:
+    """A rule a web page's service refused and the view did not catch: the error page with the
+    Chinese message, the stable code and the status (the API answers JSON on its own)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from zhengcai.core.errors import DomainError
+
+        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+            return None
+        return render(request, "error.html", {"error": exception}, status=exception.status)

@@ -117,3 +117,103 @@ class TimedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarYear(models.Model):
+    """One year's holiday schedule as the State Council published it (国务院办公厅关于某年部分
+    节假日安排的通知). Its days are `CalendarOverride` rows, one per day; the year becomes
+    official only when an administrator confirms the whole schedule (`calendar_year_confirm`),
+    never because one day was entered. Until then deadlines into the year are provisional."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "已录入待确认"
+        CONFIRMED = "confirmed", "已确认"
+
+    year = models.PositiveSmallIntegerField(unique=True, verbose_name="年度")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    notice_no = models.CharField(max_length=80, blank=True, verbose_name="通知文号")
+    notice_title = models.CharField(max_length=200, blank=True, verbose_name="通知标题")
+    source_name = models.CharField(max_length=200, blank=True, verbose_name="导入文件")
+    source_digest = models.CharField(max_length=64, blank=True, verbose_name="文件摘要")
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "年度节假日安排"
+        verbose_name_plural = "年度节假日安排"
+
+    def __str__(self) -> str:
+        return f"{self.year}年节假日安排（{self.get_status_display()}）"
+
+
+class ProvisionalDeadline(models.Model):
+    """A statutory deadline computed into a year whose schedule was not yet confirmed (暂定).
+
+    Written by `core.deadlines.track` beside the field it computed; when the year's schedule
+    is confirmed, `core.deadlines.recompute` computes it again from `start`, writes the new
+    value into the object's field if it moved (audited), tells the parties, and settles it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "暂定"
+        SETTLED = "settled", "已确定"
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    field = models.CharField(max_length=60)
+    label = models.CharField(max_length=120)  # 投标保证金退还期限 …
+    citation = models.CharField(max_length=120)  # 条例 33 …
+    start = models.DateField()
+    days = models.IntegerField()
+    unit = models.CharField(max_length=2)  # "WD" | "d"
+    roll_forward = models.BooleanField(default=True)
+    value = models.DateField()
+    at_time = models.TimeField(null=True, blank=True)  # for datetime fields: the time of day
+    years = models.JSONField(default=list)  # the unconfirmed years the period crossed
+    parties = models.JSONField(default=list)  # organization ids told when the date moves
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["content_type", "object_id", "field"]),
+        ]
+
+
+class Message(models.Model):
+    """A message in an organization's inbox (站内消息): deadlines moved, results, notices."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "站内消息"
+
+
+class SandboxClock(models.Model):
+    """The demo's sandbox clock (never production): platform time = server time + offset.
+
+    One row; every process (web, worker, clock) reads it, so moving it moves the platform."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    offset_seconds = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)

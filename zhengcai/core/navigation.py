@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
+from django.utils.translation import gettext_noop as _
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,26 @@ def tiles_for(role: str | None, *, is_org_admin: bool = False) -> list[Tile]:
     if not role:
         return []
     return [t for t in all_tiles() if role in t.roles and (is_org_admin or not t.org_admin_only)]
+
+
+# The core app's own pages (system administration and the inbox).
+TILES = [
+    Tile(
+        roles={"admin", "regulator"},
+        label=_("节假日安排"),
+        url_name="core:calendar_years",
+        description=_("导入并确认国务院年度放假安排（法定期限按工作日计算）"),
+    ),
+    Tile(
+        roles={"admin"},
+        label=_("沙盒时钟"),
+        url_name="core:sandbox",
+        description=_("演示环境：调整平台时间，依次触发到期事项"),
+    ),
+    Tile(
+        roles={"admin", "regulator", "purchaser", "agency", "supplier", "supervisor"},
+        label=_("站内消息"),
+        url_name="core:inbox",
+        description=_("期限调整、结果通知等消息"),
+    ),
+]

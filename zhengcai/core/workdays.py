@@ -6,12 +6,18 @@ Rules (rules.md §0 "Day counting"):
 - If a period counted in calendar days (日) ends on a non-working day, it runs to the next
   working day (87号令 附则 ⚠; 94号令 附则).
 
-Sources, in order: the admin-editable override table (`CalendarOverride`), then the
-`chinese_calendar` package for the years it covers (2004–2026), then — for years nobody has
-entered yet — plain Monday–Friday, reported as `source="weekday-fallback"` so callers and the
-admin page can show that the year still needs the official schedule.
+Sources, in order: the per-day override table (`CalendarOverride`), then the
+`chinese_calendar` package for the years it covers (2004–2026), then plain Monday–Friday,
+reported as `source="weekday-fallback"`.
 
-`WorkCalendar` is pure once loaded: `WorkCalendar.load()` reads overrides in one query.
+A year is *official* when the package covers it or when an administrator has confirmed the
+whole State Council schedule of that year (`CalendarYear`, status confirmed). Entering single
+days never makes a year official. A period that reaches into a year that is not official is
+not certain: `core.deadlines` refuses to publish it or marks it 暂定 and recomputes it when the
+year is confirmed (docs/calendar.md).
+
+`WorkCalendar` is pure once loaded: `WorkCalendar.load()` reads overrides and confirmed years
+in two queries.
 """
 
 from __future__ import annotations
@@ -53,13 +59,17 @@ class WorkCalendar:
     """A loaded calendar: overrides map a date to (is_workday, name)."""
 
     overrides: dict[dt.date, tuple[bool, str]] = field(default_factory=dict)
+    confirmed_years: frozenset[int] = frozenset()
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from zhengcai.core.models import CalendarOverride
+        from zhengcai.core.models import CalendarOverride, CalendarYear
 
         rows = CalendarOverride.objects.values_list("date", "is_workday", "name")
-        return cls({d: (w, n) for d, w, n in rows})
+        years = CalendarYear.objects.filter(status=CalendarYear.Status.CONFIRMED).values_list(
+            "year", flat=True
+        )
+        return cls({d: (w, n) for d, w, n in rows}, frozenset(years))
 
     # --- one day -------------------------------------------------------------------
     def info(self, day: dt.date) -> DayInfo:
@@ -81,10 +91,22 @@ class WorkCalendar:
         return self.info(day).is_workday
 
     def year_is_official(self, year: int) -> bool:
-        """True if the year's schedule comes from the package or from entered overrides."""
+        """True if the year's whole schedule is known: from the package, or confirmed by an
+        administrator (`CalendarYear`). One entered day does not make a year official."""
         if PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR:
             return True
-        return any(d.year == year for d in self.overrides)
+        return year in self.confirmed_years
+
+    def unconfirmed_years(self, start: dt.date, end: dt.date) -> tuple[int, ...]:
+        """The years between `start` and `end` (either order) whose schedule is not official."""
+        lo, hi = sorted((start.year, end.year))
+        return tuple(y for y in range(lo, hi + 1) if not self.year_is_official(y))
+
+    def year_source(self, year: int) -> str:
+        """ "package" | "confirmed" | "unconfirmed" — for the pages that show the calendar."""
+        if PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR:
+            return "package"
+        return "confirmed" if year in self.confirmed_years else "unconfirmed"
 
     # --- periods ---------------------------------------------------------------------
     def add_working_days(self, start: dt.date, days: int) -> dt.date:

@@ -12,15 +12,13 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from zhengcai.accounts.auth import api_auth
-from zhengcai.accounts.models import Organization, User
+from zhengcai.accounts.models import User
 from zhengcai.core.errors import InvalidInput, NotFound, PermissionDenied
 from zhengcai.core.http import request_user
 from zhengcai.core.schemas import API_ERRORS, ErrorOut, StrictIn
-from zhengcai.evaluation import access, selectors, services
+from zhengcai.evaluation import access, lowprice, selectors, services
 from zhengcai.evaluation import constants as c
-from zhengcai.evaluation.models import Evaluation, Flag, Member
-from zhengcai.experts.models import DrawInvitation, DrawRequest
-from zhengcai.tenders.models import Lot
+from zhengcai.evaluation.models import Evaluation, Member
 
 router = Router(auth=api_auth(), tags=["evaluation"])
 
@@ -219,13 +217,13 @@ def evaluation_list(request: HttpRequest) -> Any:
 @router.post("/evaluations", response={201: EvaluationOut, API_ERRORS: ErrorOut})
 def evaluation_open(request: HttpRequest, body: OpenIn) -> Any:
     user = request_user(request)
-    lot = Lot.objects.select_related("project").filter(pk=body.lot_id).first()
+    lot = selectors.lot_with_project(body.lot_id)
     if lot is None or lot.project.agency_id != user.organization_id:
         raise NotFound("采购包不存在")
-    draw = DrawRequest.objects.filter(pk=body.draw_id, agency_id=lot.project.agency_id).first()
+    draw = selectors.draw_of_agency(body.draw_id, lot.project.agency_id)
     if draw is None:
         raise NotFound("专家抽取申请不存在")
-    reps = list(User.objects.filter(pk__in=body.purchaser_rep_ids))
+    reps = selectors.users_by_pk(body.purchaser_rep_ids)
     if len(reps) != len(set(body.purchaser_rep_ids)):
         raise InvalidInput("采购人代表不存在", code=c.ERR_COMMITTEE)
     ev = services.evaluation_open(actor=user, lot=lot, draw=draw, purchaser_reps=reps)
@@ -256,7 +254,7 @@ def member_declare(request: HttpRequest, pk: int, body: DeclareIn) -> Any:
 @router.post("/evaluations/{pk}/chair", response={200: EvaluationOut, API_ERRORS: ErrorOut})
 def chair_elect(request: HttpRequest, pk: int, body: MemberIdIn) -> Any:
     user, ev = _ev(request, pk)
-    member = Member.objects.filter(pk=body.member_id, evaluation=ev).first()
+    member = selectors.member_of_evaluation(ev, body.member_id)
     if member is None:
         raise NotFound("成员不存在")
     services.chair_elect(actor=user, evaluation=ev, member=member)
@@ -265,7 +263,7 @@ def chair_elect(request: HttpRequest, pk: int, body: MemberIdIn) -> Any:
 
 def _member_of(request: HttpRequest, pk: int) -> tuple[User, Member]:
     user = request_user(request)
-    m = Member.objects.select_related("evaluation", "user").filter(pk=pk).first()
+    m = selectors.member_get(pk)
     if m is None:
         raise NotFound("成员不存在")
     access.access_evaluation(user=user, pk=m.evaluation_id)
@@ -302,9 +300,7 @@ def member_replace(request: HttpRequest, pk: int, body: ReplaceIn) -> Any:
     user, m = _member_of(request, pk)
     invitation = None
     if body.invitation_id is not None:
-        invitation = DrawInvitation.objects.filter(
-            pk=body.invitation_id, draw_id=m.evaluation.draw_id
-        ).first()
+        invitation = selectors.replacement_invitation(body.invitation_id, m.evaluation.draw_id)
         if invitation is None:
             raise NotFound("专家邀请不存在")
     result = services.member_replace(
@@ -373,7 +369,7 @@ def flag_list(request: HttpRequest, pk: int) -> Any:
 @router.post("/flags/{pk}/settle", response={200: FlagOut, API_ERRORS: ErrorOut})
 def flag_settle(request: HttpRequest, pk: int, body: SettleIn) -> Any:
     user = request_user(request)
-    flag = Flag.objects.filter(pk=pk).first()
+    flag = selectors.flag_get(pk)
     if flag is None:
         raise NotFound("标记不存在")
     access.access_evaluation(user=user, pk=flag.evaluation_id)
@@ -386,6 +382,14 @@ def abnormal_justify(request: HttpRequest, pk: int, body: TextIn) -> Any:
     rb = access.access_supplier_request(user=user, pk=pk)
     rb = services.abnormal_justify(actor=user, reviewed_bid=rb, text=body.text)
     return _bid_out(rb)
+
+
+@router.post("/bids/{pk}/abnormal-raise", response={200: BidOut, API_ERRORS: ErrorOut})
+def abnormal_raise(request: HttpRequest, pk: int, body: TextIn) -> Any:
+    """A member flags the price as abnormally low by hand (87号令 60)."""
+    user = request_user(request)
+    rb = access.access_reviewed_bid(user=user, pk=pk)
+    return _bid_out(lowprice.abnormal_raise(actor=user, reviewed_bid=rb, reason=body.text))
 
 
 @router.post("/bids/{pk}/abnormal-decision", response={200: BidOut, API_ERRORS: ErrorOut})
@@ -428,7 +432,7 @@ def report_sign(request: HttpRequest, pk: int, body: SignIn) -> Any:
 @router.post("/evaluations/{pk}/award", response={200: EvaluationOut, API_ERRORS: ErrorOut})
 def award_confirm(request: HttpRequest, pk: int, body: AwardIn) -> Any:
     user, ev = _ev(request, pk)
-    supplier = Organization.objects.filter(pk=body.supplier_id).first()
+    supplier = selectors.organization_get(body.supplier_id)
     if supplier is None:
         raise NotFound("供应商不存在")
     ev = services.award_confirm(actor=user, evaluation=ev, supplier=supplier, reason=body.reason)

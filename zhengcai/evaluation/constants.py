@@ -129,6 +129,8 @@ ERR_SCORES_MISSING = "scores_missing"
 ERR_FLAG_SETTLED = "flag_settled"
 ERR_NOT_RESUBMITTED = "not_resubmitted"
 ERR_ABNORMAL_STATE = "abnormal_state"
+# abnormal_reasons entry of a price raised by a member by hand (87号令 60; lowprice.py)
+ABNORMAL_BY_COMMITTEE = "committee"
 ERR_OPEN_ITEMS = "open_items"
 ERR_BAD_PASSWORD = "reauth_failed"
 ERR_ALREADY_SIGNED = "already_signed"
@@ -140,3 +142,25 @@ ERR_REPLACEMENT_PENDING = "replacement_pending"
 ERR_MEMBER_STATE = "member_state"
 ERR_COMMITTEE_COMPLETE = "committee_complete"
 ERR_LOTTERY_TERMS = "lottery_terms_invalid"
+
+M_ = MemberStatus
+# 87号令 49; 198号 17: a member recuses (条例 9) or is absent, and a vacant or recused seat is
+# replaced; a replaced member stays replaced.
+MEMBER_TRANSITIONS: dict[str, set[str]] = {
+    M_.ACTIVE: {M_.RECUSED, M_.ABSENT, M_.REPLACED},
+    M_.RECUSED: {M_.REPLACED},
+    M_.ABSENT: {M_.REPLACED},
+    M_.REPLACED: set(),
+}
+# 87号令 64: the committee settles a deviation flag once.
+FLAG_TRANSITIONS: dict[str, set[str]] = {
+    FlagStatus.OPEN: {FlagStatus.CONFIRMED, FlagStatus.CORRECTED},
+    FlagStatus.CONFIRMED: set(),
+    FlagStatus.CORRECTED: set(),
+}
+
+# Audit labels of the actions this app adds beside the ones core lists (core.constants).
+AUDIT_ACTION_LABELS = {
+    "evaluation.member_replaced": "评审成员席位被更换",
+    "evaluation.member_vacated": "评审成员席位空缺（补抽）",
+}

@@ -91,6 +91,12 @@ class Evaluation(TimedModel):
         return self.seed if self.seed_revealed_at is not None else None
 
     @property
+    def qualification_by_agency(self) -> bool:
+        """资格审查 by the purchaser or agency (87号令 44), not by the panel: a fact of the
+        project's method (`MethodConfig.qualification_by`)."""
+        return bool(self.project.method_config.qualification_by == "agency")
+
+    @property
     def price_factor(self) -> dict[str, object] | None:
         for f in self.factors:
             if f.get("is_price"):

@@ -82,7 +82,7 @@ def context(ev: Evaluation, *, final: bool = False) -> dict[str, Any]:
         "signatures": signatures,
         "void_scores": void_scores,
         "replaced": [m for m in members if m.status != c.MemberStatus.ACTIVE],
-        "consultation": ev.project.method == "consultation",
+        "consultation": ev.project.method_config.technical_tiebreak,  # 214号 25
         "final": final,
         "generated_at": clock.now().astimezone(clock.SHANGHAI),
         "method_label": ev.get_method_display(),
@@ -96,7 +96,7 @@ def render_html(ev: Evaluation, *, final: bool = False) -> str:
 def render(ev: Evaluation, *, final: bool = False) -> Report:
     """Render, store and return a new version of the report (inside the caller's
     transaction: the service audits it)."""
-    from zhengcai.tenders.services import render_pdf
+    from zhengcai.core.pdf import render_pdf
 
     html = render_html(ev, final=final)
     pdf = render_pdf(html)

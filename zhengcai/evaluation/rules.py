@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 from zhengcai.experts.rules import seeded_order
+from zhengcai.tenders.sme_rates import SME_RATES, RateBand, sme_rate_band  # noqa: F401
 
 FEN = Decimal("0.01")
 SCORE_PLACES = Decimal("0.01")
@@ -35,83 +35,8 @@ class Problem:
 
 
 # --- §5 committee composition --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommitteePolicy:
-    """Sizes from 87号令 47 and 74号令 7; kept as configuration (⚠ 214号 panel size)."""
-
-    tender_min: int = 5
-    tender_large_min: int = 7
-    large_budget: Decimal = Decimal("10000000.00")  # 1000万元以上, inclusive (rules.md §0)
-    non_tender_min: int = 3
-    non_tender_above_threshold_min: int = 5
-    expert_share: Fraction = Fraction(2, 3)
-
-
-DEFAULT_COMMITTEE = CommitteePolicy()
-
-
-def committee_min_size(
-    *,
-    procedure: str,
-    budget: Decimal,
-    technically_complex: bool = False,
-    above_threshold: bool = False,
-    policy: CommitteePolicy = DEFAULT_COMMITTEE,
-) -> int:
-    """Minimum members: tender 5, or 7 when the budget is 1000万 or more or the project is
-    technically complex or of large social impact (87号令 47); non-tender panels 3, or 5 above
-    the public-tender threshold (74号令 7)."""
-    if procedure == "tender":
-        large = budget >= policy.large_budget or technically_complex
-        return policy.tender_large_min if large else policy.tender_min
-    return policy.non_tender_above_threshold_min if above_threshold else policy.non_tender_min
-
-
-def committee_problems(
-    *,
-    members: int,
-    experts: int,
-    procedure: str,
-    budget: Decimal,
-    technically_complex: bool = False,
-    above_threshold: bool = False,
-    policy: CommitteePolicy = DEFAULT_COMMITTEE,
-) -> list[Problem]:
-    """Everything wrong with a committee of `members`, `experts` of them experts and the rest
-    purchaser representatives."""
-    out: list[Problem] = []
-    cite = "87号令 47" if procedure == "tender" else "74号令 7"
-    if experts < 0 or experts > members:
-        out.append(Problem("committee_counts", "专家人数不能超过成员总数", cite))
-        return out
-    if members % 2 == 0:
-        out.append(Problem("committee_even", f"评审委员会成员应为单数（现为 {members} 人）", cite))
-    minimum = committee_min_size(
-        procedure=procedure,
-        budget=budget,
-        technically_complex=technically_complex,
-        above_threshold=above_threshold,
-        policy=policy,
-    )
-    if members < minimum:
-        out.append(
-            Problem(
-                "committee_too_small",
-                f"评审委员会应不少于 {minimum} 人（现为 {members} 人）",
-                cite,
-            )
-        )
-    if Fraction(experts, max(members, 1)) < policy.expert_share:
-        out.append(
-            Problem(
-                "committee_expert_share",
-                f"评审专家应不少于成员总数的 {policy.expert_share}（现为 {experts}/{members}）",
-                "87号令 47；法 38、40",
-            )
-        )
-    return out
+# The size rule is `methods.config.PanelRule.min_size`; the composition check, shared with the
+# expert draw, is `experts.rules.committee_problems` (87号令 47; 74号令 7).
 
 
 def chair_problem(*, chair_is_purchaser_rep: bool) -> Problem | None:
@@ -144,12 +69,13 @@ def price_scores(evaluated: Mapping[int, Decimal], weight: Decimal = ONE) -> dic
 
 
 def price_weight_problem(
-    *, object_kind: str, weight: Decimal, method: str = "tender", approved: bool = False
+    *, object_kind: str, weight: Decimal, capped: bool = False, approved: bool = False
 ) -> Problem | None:
-    """87号令 55: goods ≥ 30%, services ≥ 10% (no upper limit). 214号 24 (磋商): goods 30–60%,
-    services 10–30%, outside only with the finance department's approval."""
+    """87号令 55: goods ≥ 30%, services ≥ 10% (no upper limit). 214号 24 (磋商, `capped`: the
+    method's `MethodConfig.price_weight` has an upper bound): goods 30–60%, services 10–30%,
+    outside only with the finance department's approval."""
     lo = Decimal("0.30") if object_kind == "goods" else Decimal("0.10")
-    if method == "consultation":
+    if capped:
         hi = Decimal("0.60") if object_kind == "goods" else Decimal("0.30")
         if not (lo <= weight <= hi) and not approved:
             return Problem("price_weight", f"磋商项目价格权重应在 {lo:%}–{hi:%} 之间", "214号 24")
@@ -180,45 +106,11 @@ def member_average(totals: Iterable[Decimal]) -> Decimal:
 # --- §4.7–4.9 policy price deductions ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RateBand:
-    start: dt.date
-    end: dt.date | None  # inclusive; None = still in force
-    works: bool
-    partial: bool  # consortium / subcontract with a small-and-micro share ≥ 30%
-    lo: Decimal
-    hi: Decimal
-    citation: str
-
-
-# ⚠ keyed by effective date (rules.md §0 Versioning); pre-2021 works rates unknown.
-SME_RATES: tuple[RateBand, ...] = (
-    RateBand(dt.date(2012, 1, 1), dt.date(2020, 12, 31), False, False, Decimal("0.06"),
-             Decimal("0.10"), "财库〔2011〕181号"),
-    RateBand(dt.date(2012, 1, 1), dt.date(2020, 12, 31), False, True, Decimal("0.02"),
-             Decimal("0.03"), "财库〔2011〕181号"),
-    RateBand(dt.date(2021, 1, 1), dt.date(2022, 6, 30), False, False, Decimal("0.06"),
-             Decimal("0.10"), "46号 9"),
-    RateBand(dt.date(2021, 1, 1), dt.date(2022, 6, 30), False, True, Decimal("0.02"),
-             Decimal("0.03"), "46号 9"),
-    RateBand(dt.date(2021, 1, 1), None, True, False, Decimal("0.03"), Decimal("0.05"), "46号 9"),
-    RateBand(dt.date(2021, 1, 1), None, True, True, Decimal("0.01"), Decimal("0.02"), "46号 9"),
-    RateBand(dt.date(2022, 7, 1), None, False, False, Decimal("0.10"), Decimal("0.20"), "19号"),
-    RateBand(dt.date(2022, 7, 1), None, False, True, Decimal("0.04"), Decimal("0.06"), "19号"),
-)  # fmt: skip
-
+# The SME bands live with the documents that publish the rate (tenders.sme_rates).
 # 国办发〔2025〕34号 ⚠: 20% for domestic products competing with non-domestic ones.
 DOMESTIC_RATE = Decimal("0.20")
 DOMESTIC_FROM = dt.date(2026, 1, 1)
 PARTIAL_SHARE = Decimal("0.30")  # 46号 9: small & micro share of a consortium/subcontract
-
-
-def sme_rate_band(on: dt.date, *, works: bool, partial: bool) -> RateBand | None:
-    for band in SME_RATES:
-        current = band.start <= on and (band.end is None or on <= band.end)
-        if band.works == works and band.partial == partial and current:
-            return band
-    return None
 
 
 def sme_rate_problem(rate: Decimal, on: dt.date, *, works: bool, partial: bool) -> Problem | None:
@@ -396,6 +288,30 @@ class AbnormalLowPolicy:
 
 
 DEFAULT_ABNORMAL = AbnormalLowPolicy()
+# Dated configuration: the automatic triggers in force from each date (rules.md §4.6). Before
+# the first, 87号令 60 alone applies — the committee raises an abnormally low price by hand.
+ABNORMAL_POLICIES: tuple[AbnormalLowPolicy, ...] = (DEFAULT_ABNORMAL,)
+
+
+def abnormal_policy_on(
+    on: dt.date, policies: Sequence[AbnormalLowPolicy] = ABNORMAL_POLICIES
+) -> AbnormalLowPolicy | None:
+    """The automatic triggers in force on `on` (the latest version started), or None."""
+    started = [p for p in policies if p.effective_from <= on]
+    return max(started, key=lambda p: p.effective_from) if started else None
+
+
+def abnormal_snapshot(on: dt.date) -> dict[str, str]:
+    """What the evaluation keeps of the triggers in force on the documents' date ({} if none)."""
+    ab = abnormal_policy_on(on)
+    if ab is None:
+        return {}
+    return {
+        "effective_from": ab.effective_from.isoformat(),
+        "average_ratio": str(ab.average_ratio),
+        "second_ratio": str(ab.second_ratio),
+        "ceiling_ratio": str(ab.ceiling_ratio),
+    }
 
 
 def abnormal_policy_problem(policy: AbnormalLowPolicy) -> Problem | None:
@@ -478,12 +394,14 @@ def rank_lowest_price(evaluated: Mapping[int, Decimal]) -> list[Ranked]:
     return _rank([(b, (p,)) for b, p in evaluated.items()])
 
 
-def rank_comprehensive(entries: Sequence[ScoreEntry], *, method: str = "tender") -> list[Ranked]:
+def rank_comprehensive(
+    entries: Sequence[ScoreEntry], *, technical_tiebreak: bool = False
+) -> list[Ranked]:
     """综合评分法: score high→low, then price low→high; equal in both rank equal (87号令 57).
     磋商: then technical score high→low (214号 25)."""
     keys: list[tuple[int, tuple[Decimal, ...]]] = []
     for e in entries:
-        k = (-e.score, e.price) + ((-e.technical,) if method == "consultation" else ())
+        k = (-e.score, e.price) + ((-e.technical,) if technical_tiebreak else ())
         keys.append((e.bidder_id, k))
     return _rank(keys)
 
@@ -598,3 +516,28 @@ def life_cycle_cost(lc: LifeCycle) -> Decimal:
         total += cost / factor**t
     total += lc.disposal / factor ** len(lc.annual_running)
     return _fen(total)
+
+
+def life_cycle_from_schedule(
+    schedule: object, *, purchase: Decimal, service_life: int | None, discount_rate: Decimal | None
+) -> tuple[Decimal | None, str]:
+    """(LCC, "") from the bid's cost schedule, or (None, why the bid does not conform).
+
+    The service life and the discount rate are those published in the documents (seed 004;
+    `ProjectDocument.service_life_years`, `life_cycle_discount_rate`), never the bidder's own; a
+    bid without the required schedule, or with another number of years, does not meet a
+    substantive requirement of the documents (87号令 63) — it is not scored on price alone."""
+    if not isinstance(schedule, dict) or not schedule.get("annual_running"):
+        return None, "未按采购文件提交全生命周期成本报价表"
+    try:
+        running = [Decimal(str(x)) for x in schedule["annual_running"]]
+        disposal = Decimal(str(schedule.get("disposal", "0")))
+    except (ArithmeticError, TypeError, ValueError):
+        return None, "全生命周期成本报价表的金额无效"
+    if service_life and len(running) != service_life:
+        years = f"{service_life} 年（现为 {len(running)} 年）"
+        return None, f"运行成本应按采购文件规定的使用寿命逐年报价 {years}"
+    if any(x < 0 for x in running):
+        return None, "运行成本不能为负"
+    lc = LifeCycle(purchase, running, disposal, discount_rate or ZERO)
+    return life_cycle_cost(lc), ""

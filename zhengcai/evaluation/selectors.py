@@ -7,14 +7,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from zhengcai.accounts.models import User
+from zhengcai.accounts.models import Organization, User
 from zhengcai.evaluation import access
 from zhengcai.evaluation import constants as c
-from zhengcai.evaluation.models import Check, Evaluation, Flag, Member, ReviewedBid, Score
+from zhengcai.evaluation.models import (
+    Check,
+    Evaluation,
+    Flag,
+    Member,
+    ReviewedBid,
+    Score,
+    Signature,
+)
 from zhengcai.experts.constants import DrawStatus
-from zhengcai.experts.models import DrawRequest
+from zhengcai.experts.models import DrawInvitation, DrawRequest
 from zhengcai.tenders.constants import LotStatus, ProjectStatus
 from zhengcai.tenders.models import Lot
 
@@ -143,7 +151,7 @@ def worklist(member: Member) -> list[Todo]:
     if ev.status == S.REVIEWING:
         done = set(Check.objects.filter(member=member).values_list("reviewed_bid_id", "stage"))
         stages = [c.Stage.COMPLIANCE]
-        if ev.procedure != "tender":
+        if not ev.qualification_by_agency:
             stages.insert(0, c.Stage.QUALIFICATION)
         for rb in ev.bids.select_related("supplier"):
             for st in stages:
@@ -248,3 +256,91 @@ def supplier_requests(user: User) -> QuerySet[ReviewedBid]:
     return ReviewedBid.objects.filter(
         supplier_id=user.organization_id, abnormal_low=True
     ).select_related("evaluation__project", "evaluation__lot")
+
+
+# --- lookups of the edges (the API and the pages ask here, not the ORM) -------------------------
+
+
+def lot_with_project(pk: int) -> Lot | None:
+    return Lot.objects.select_related("project").filter(pk=pk).first()
+
+
+def draw_of_agency(pk: int, agency_id: int) -> DrawRequest | None:
+    return DrawRequest.objects.filter(pk=pk, agency_id=agency_id).first()
+
+
+def users_by_pk(pks: list[int]) -> list[User]:
+    return list(User.objects.filter(pk__in=pks).order_by("pk"))
+
+
+def purchaser_reps_for_lot(lot: Lot) -> QuerySet[User]:
+    """The purchaser's active staff who may sit as its representatives (87号令 45)."""
+    from zhengcai.accounts.constants import Role
+
+    return User.objects.filter(
+        role=Role.PURCHASER, organization_id=lot.project.purchaser_id, is_active=True
+    ).order_by("pk")
+
+
+def member_of_evaluation(ev: Evaluation, pk: int) -> Member | None:
+    return Member.objects.filter(pk=pk, evaluation=ev).first()
+
+
+def member_get(pk: int) -> Member | None:
+    return Member.objects.select_related("evaluation", "user").filter(pk=pk).first()
+
+
+def seat_of(user: User, evaluation_id: int) -> Member | None:
+    return Member.objects.filter(evaluation_id=evaluation_id, user=user).order_by("pk").first()
+
+
+def memberships(user: User, limit: int = 100) -> list[Member]:
+    return list(
+        Member.objects.filter(user=user)
+        .select_related("evaluation__project", "evaluation__lot", "evaluation__draw")
+        .order_by("-evaluation__opened_at", "-pk")[:limit]
+    )
+
+
+def replacement_invitation(pk: int, draw_id: int) -> DrawInvitation | None:
+    return DrawInvitation.objects.filter(pk=pk, draw_id=draw_id).first()
+
+
+def flag_get(pk: int) -> Flag | None:
+    return Flag.objects.filter(pk=pk).first()
+
+
+def organization_get(pk: int) -> Organization | None:
+    return Organization.objects.filter(pk=pk).first()
+
+
+def member_check_counts(ev: Evaluation) -> dict[tuple[int, str], int]:
+    """How many verdicts each member gave per stage."""
+    return {
+        (row["member_id"], row["stage"]): row["n"]
+        for row in Check.objects.filter(reviewed_bid__evaluation=ev, member__isnull=False)
+        .values("member_id", "stage")
+        .annotate(n=Count("id"))
+        .order_by("member_id", "stage")
+    }
+
+
+def agency_qualification_count(ev: Evaluation) -> int:
+    """Qualification verdicts given by the agency (no member)."""
+    return Check.objects.filter(
+        reviewed_bid__evaluation=ev, stage=c.Stage.QUALIFICATION, member__isnull=True
+    ).count()
+
+
+def own_checks(ev: Evaluation, stage: str, user: User) -> dict[int, tuple[bool, str]]:
+    return {
+        ch.reviewed_bid_id: (ch.passed, ch.reason)
+        for ch in Check.objects.filter(reviewed_bid__evaluation=ev, stage=stage, by=user)
+    }
+
+
+def signatures_by_member(ev: Evaluation, *, draft_only: bool = False) -> dict[int, Signature]:
+    qs = Signature.objects.filter(report__evaluation=ev)
+    if draft_only:
+        qs = qs.filter(report__final=False)
+    return {s.member_id: s for s in qs.order_by("pk")}

@@ -16,13 +16,26 @@ class ExpertStatus(models.TextChoices):
     SUSPENDED = "suspended", _("暂停")
     BANNED = "banned", _("禁止评审")
     RETIRED = "retired", _("解聘/退出")
+    EXPIRED = "expired", _("证书或聘期已到期")
 
 
 # 198号 10 (解聘), 29 (不良行为), 条例 75 (禁止参加评审): one door per state change.
 EXPERT_TRANSITIONS: dict[str, set[str]] = {
     ExpertStatus.PENDING: {ExpertStatus.ACTIVE, ExpertStatus.RETIRED},
-    ExpertStatus.ACTIVE: {ExpertStatus.SUSPENDED, ExpertStatus.BANNED, ExpertStatus.RETIRED},
-    ExpertStatus.SUSPENDED: {ExpertStatus.ACTIVE, ExpertStatus.BANNED, ExpertStatus.RETIRED},
+    ExpertStatus.ACTIVE: {
+        ExpertStatus.SUSPENDED,
+        ExpertStatus.BANNED,
+        ExpertStatus.RETIRED,
+        ExpertStatus.EXPIRED,
+    },
+    ExpertStatus.SUSPENDED: {
+        ExpertStatus.ACTIVE,
+        ExpertStatus.BANNED,
+        ExpertStatus.RETIRED,
+        ExpertStatus.EXPIRED,
+    },
+    # The certificate or the appointment ran out (timed check); renewed, the regulator restores.
+    ExpertStatus.EXPIRED: {ExpertStatus.ACTIVE, ExpertStatus.BANNED, ExpertStatus.RETIRED},
     ExpertStatus.BANNED: set(),
     ExpertStatus.RETIRED: set(),
 }
@@ -53,6 +66,12 @@ class ConflictKind(models.TextChoices):
 class ShareStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     REVOKED = "revoked", _("已撤回")
+
+
+SHARE_TRANSITIONS: dict[str, set[str]] = {
+    ShareStatus.ACTIVE: {ShareStatus.REVOKED},
+    ShareStatus.REVOKED: {ShareStatus.ACTIVE},
+}
 
 
 class DrawStatus(models.TextChoices):
@@ -183,6 +202,7 @@ ERR_IMPORT = "import_invalid"
 ERR_DRAW_STATE = "draw_state"
 ERR_DRAW_WINDOW = "draw_window"
 ERR_COMMITTEE = "committee_invalid"
+ERR_STANDING = "expert_standing_lapsed"
 ERR_POOL_EXHAUSTED = "pool_exhausted"
 ERR_DEADLINE_PASSED = "deadline_passed"
 ERR_NOTIFY = "notify_failed"

@@ -14,6 +14,7 @@ from zhengcai.experts.constants import (
     Procedure,
     RatingFlag,
 )
+from zhengcai.methods.codes import Method
 
 
 class ExpertFilterForm(forms.Form):
@@ -74,6 +75,10 @@ class DrawForm(forms.Form):
     procedure = forms.ChoiceField(choices=Procedure.choices, label="采购程序")
     budget = forms.DecimalField(max_digits=16, decimal_places=2, min_value=0, label="预算（元）")
     technically_complex = forms.BooleanField(required=False, label="技术复杂或社会影响较大")
+    method = forms.ChoiceField(
+        choices=[("", "—（按采购程序）"), *Method.choices], required=False, label="采购方式"
+    )
+    item_code = forms.CharField(required=False, max_length=9, label="采购品目（数额标准）")
     urgent_exception = forms.CharField(
         required=False, max_length=200, label="提前抽取的理由（例外情形，可空）"
     )

@@ -22,7 +22,7 @@ from zhengcai.experts.constants import (
 from zhengcai.experts.rules import mask_id_number
 
 
-class ExpertProfile(models.Model):
+class ExpertProfile(TimedModel):
     """One expert (a user with role "expert"). The employer, when it is an organization on the
     platform, is `user.organization`; `employer_name` is what the expert declared."""
 
@@ -42,6 +42,8 @@ class ExpertProfile(models.Model):
     )
     certificate_no = models.CharField(max_length=40, unique=True, verbose_name="专家证编号")
     certificate_expires = models.DateField(null=True, blank=True, verbose_name="专家证有效期至")
+    # The last day of the appointment (聘期) by the finance department (198号 10); None: no term.
+    appointment_ends = models.DateField(null=True, blank=True, verbose_name="聘期至")
     training_status = models.CharField(
         max_length=10,
         choices=TrainingStatus.choices,
@@ -186,6 +188,11 @@ class DrawRequest(TimedModel):
     purchaser_reps = models.PositiveSmallIntegerField(default=0, verbose_name="采购人代表人数")
     procedure = models.CharField(max_length=12, choices=Procedure.choices, default="tender")
     budget = models.DecimalField(max_digits=16, decimal_places=2, verbose_name="预算金额")
+    method = models.CharField(max_length=16, blank=True, verbose_name="采购方式")
+    # The 公开招标数额标准 (works: 招标规模标准) in force when the panel was set (74号令 7).
+    threshold = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, verbose_name="公开招标数额标准"
+    )
     technically_complex = models.BooleanField(default=False, verbose_name="技术复杂/社会影响较大")
     urgent_exception = models.CharField(
         max_length=200, blank=True, verbose_name="提前抽取的理由（例外情形）"

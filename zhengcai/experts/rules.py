@@ -23,6 +23,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zhengcai.methods.config import PanelRule
 
 # --- identity ------------------------------------------------------------------------------------
 
@@ -173,6 +178,8 @@ class Candidate:
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
     purchaser_services: int = 0  # confirmed evaluations for this purchaser in the window
     busy_dates: frozenset[dt.date] = frozenset()
+    appointment_ends: dt.date | None = None
+    credit_ban: str = ""  # credit.selectors.refusal's message, today or on the evaluation day
 
 
 @dataclass(frozen=True)
@@ -230,6 +237,10 @@ def ineligibility(c: Candidate, ctx: DrawContext) -> list[Reason]:
         out.append(
             Reason("certificate_expired", "专家证已过期或未发证", "平台规则 ⚠（专家证有效期）")
         )
+    if c.appointment_ends is not None and c.appointment_ends < on:
+        out.append(Reason("appointment_ended", "评审专家聘期已满", "198号 10"))
+    if c.credit_ban:
+        out.append(Reason("credit_banned", c.credit_ban, "条例 75；法 77"))
     trained = {"passed"} if ctx.require_exam_passed else {"trained", "passed"}
     if c.training_status not in trained:
         out.append(Reason("training", "未完成培训或考核", "省级规定 ⚠（专家培训考核）"))
@@ -505,3 +516,75 @@ def suspension_suggestion(summary: RecordSummary, policy: SuggestionPolicy) -> l
 def suggestion_reason_text(reasons: Sequence[str]) -> str:
     """The status-change reason prefilled for the regulator."""
     return ("根据专家履职记录暂停评审资格（条例 62；198号 29）：" + "；".join(reasons))[:500]
+
+
+# --- committee composition (87号令 47; 74号令 7; 法 38、40) ---------------------------------------
+
+EXPERT_SHARE = Fraction(2, 3)
+
+
+def committee_problems(
+    *,
+    members: int,
+    experts: int,
+    panel: PanelRule,
+    budget: Decimal,
+    threshold: Decimal | None,
+    technically_complex: bool = False,
+    expert_share: Fraction = EXPERT_SHARE,
+) -> list[Reason]:
+    """Everything wrong with a panel of `members`, `experts` of them experts and the rest
+    purchaser representatives: an odd number, at least `panel.min_size(...)` (the one size
+    rule: 87号令 47; 74号令 7 — at or above the 公开招标数额标准 `threshold` a 谈判 or 询价 panel
+    needs 5), and at least 2/3 experts."""
+    cite = panel.citation
+    if experts < 0 or experts > members:
+        return [Reason("committee_counts", "专家人数不能超过成员总数", cite)]
+    out: list[Reason] = []
+    if members % 2 == 0:
+        out.append(Reason("committee_even", f"{panel.name}成员应为单数（现为 {members} 人）", cite))
+    minimum = panel.min_size(
+        budget=budget, threshold=threshold, technically_complex=technically_complex
+    )
+    if members < minimum:
+        above = threshold is not None and budget >= threshold
+        why = f"，预算达到公开招标数额标准 {threshold} 元" if above else ""
+        out.append(
+            Reason(
+                "committee_too_small",
+                f"{panel.name}应不少于 {minimum} 人（现为 {members} 人{why}）",
+                cite,
+            )
+        )
+    if Fraction(experts, max(members, 1)) < expert_share:
+        out.append(
+            Reason(
+                "committee_expert_share",
+                f"评审专家应不少于成员总数的 {expert_share}（现为 {experts}/{members}）",
+                "87号令 47；法 38、40",
+            )
+        )
+    return out
+
+
+# --- standing: certificate and appointment (198号 10) --------------------------------------------
+
+
+def standing_lapse(
+    *, certificate_expires: dt.date | None, appointment_ends: dt.date | None, on: dt.date
+) -> str | None:
+    """Why an expert may no longer be active on `on`, or None. Both dates are the last valid
+    day (有效期至 / 聘期至): the expert lapses the day after (198号 10; 专家证有效期 ⚠)."""
+    if certificate_expires is None or certificate_expires < on:
+        return f"专家证有效期至 {certificate_expires}，已到期" if certificate_expires else "未发证"
+    if appointment_ends is not None and appointment_ends < on:
+        return f"聘期至 {appointment_ends}，已届满（198号 10）"
+    return None
+
+
+def standing_lapses_on(
+    *, certificate_expires: dt.date | None, appointment_ends: dt.date | None
+) -> dt.date | None:
+    """The first day the expert is no longer active (the day after the earlier last day)."""
+    last = [d for d in (certificate_expires, appointment_ends) if d is not None]
+    return min(last) + dt.timedelta(days=1) if last else None

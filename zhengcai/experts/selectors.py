@@ -13,9 +13,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from zhengcai.accounts.models import Region
+from zhengcai.accounts.constants import Role
+from zhengcai.accounts.models import Organization, Region, User
 from zhengcai.core import clock
 from zhengcai.core.workdays import WorkCalendar
+from zhengcai.credit import selectors as credit
+from zhengcai.credit.constants import Activity
 from zhengcai.experts.constants import (
     Attendance,
     ExpertStatus,
@@ -45,6 +48,7 @@ from zhengcai.experts.rules import (
     suggestion_reason_text,
     suspension_suggestion,
 )
+from zhengcai.plans import selectors as plans
 
 
 def evaluation_date(draw: DrawRequest) -> dt.date:
@@ -90,6 +94,19 @@ def prefiltered_profiles(draw: DrawRequest) -> QuerySet[ExpertProfile]:
     )
 
 
+def _credit_bans(user_ids: list[int], on: dt.date) -> dict[int, str]:
+    """Experts the credit record bars from evaluating (条例 75) today or on the evaluation
+    day: user id → the refusal's message (credit.selectors.refusal, activity 参加评审)."""
+    out: dict[int, str] = {}
+    for u in User.objects.filter(pk__in=user_ids).order_by("pk"):
+        for day in dict.fromkeys((clock.today(), on)):
+            found = credit.refusal(activity=Activity.EVALUATE, person=u, on=day)
+            if found is not None:
+                out[u.pk] = found.message
+                break
+    return out
+
+
 def draw_candidates(draw: DrawRequest) -> list[Candidate]:
     """The snapshot of every pre-filtered expert, with what the eligibility rules need."""
     ctx = draw_context(draw)
@@ -106,8 +123,11 @@ def draw_candidates(draw: DrawRequest) -> list[Candidate]:
             "birth_date",
             "user__organization_id",
             "user__organization__kind",
+            "appointment_ends",
+            "user_id",
         )
     )
+    bans = _credit_bans([r[-1] for r in rows], on)
     specialties: dict[int, list[str]] = defaultdict(list)
     for pid, code in ExpertSpecialty.objects.filter(profile_id__in=ids).values_list(
         "profile_id", "code"
@@ -163,8 +183,10 @@ def draw_candidates(draw: DrawRequest) -> list[Candidate]:
             unavailable=tuple(unavailable.get(pk, ())),
             purchaser_services=int(served.get(pk, 0)),
             busy_dates=frozenset({on}) if pk in busy else frozenset(),
+            appointment_ends=appointment,
+            credit_ban=bans.get(uid, ""),
         )
-        for pk, status, path, cert, training, birth, org_id, org_kind in rows
+        for pk, status, path, cert, training, birth, org_id, org_kind, appointment, uid in rows
     ]
 
 
@@ -328,3 +350,42 @@ def confirmed_experts(draw: DrawRequest) -> list[ExpertProfile]:
         .select_related("expert__user")
         .order_by("position")
     ]
+
+
+def panel_threshold(*, purchaser: Organization, item_code: str, on: dt.date) -> Decimal | None:
+    """The threshold that decides a panel's size (74号令 7): the 公开招标数额标准 in force on `on`
+    for the purchaser's region and level (catalog, dated, nearest region wins); for works
+    (品目 B) the 招标规模标准 (发改委令第16号). None when no threshold is known."""
+    if not item_code:
+        return None
+    found = plans.works_standard(
+        organization=purchaser, item_code=item_code, works_related=False, on=on
+    )
+    if found is not None:
+        return found.amount
+    return plans.open_tender_threshold(organization=purchaser, item_code=item_code, on=on)
+
+
+# --- objects named in a request body (the edges look them up here, not with the ORM) -----------
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def expert_user(pk: int) -> User | None:
+    """A user account of the expert role (the one a profile is registered for)."""
+    return User.objects.filter(pk=pk, role=Role.EXPERT).first()
+
+
+def organization(pk: int) -> Organization | None:
+    return Organization.objects.filter(pk=pk).first()
+
+
+def profile_by_pk(pk: int) -> ExpertProfile | None:
+    return ExpertProfile.objects.filter(pk=pk).first()
+
+
+def drawn_profile(draw: DrawRequest, pk: int) -> ExpertProfile | None:
+    """The profile `pk` when it was invited in `draw` (any round, any answer), else None."""
+    return ExpertProfile.objects.filter(pk=pk, invitations__draw=draw).first()

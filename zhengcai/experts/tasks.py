@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from zhengcai.experts.notices import invitation_notify
+
 
 @task()
 def notify_invitation(invitation_id: int) -> str:
     """Send the notice of one drawn expert (enqueued on commit of the draw round)."""
-    from zhengcai.experts.services import invitation_notify
-
     return invitation_notify(invitation_id).notice_ref

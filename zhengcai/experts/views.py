@@ -29,7 +29,6 @@ from zhengcai.experts.forms import (
     StatusForm,
     UnavailabilityForm,
 )
-from zhengcai.experts.models import ExpertProfile
 
 
 def _me(request: HttpRequest) -> User:
@@ -329,7 +328,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("experts:draw", pk=pk)
         data = rating_form.cleaned_data
         try:
-            expert = ExpertProfile.objects.filter(pk=data["expert"], invitations__draw=draw).first()
+            expert = selectors.drawn_profile(draw, data["expert"])
             if expert is None:
                 raise NotFound("该专家不在本次抽取名单中")
             services.rating_create(

@@ -24,6 +24,7 @@ from zhengcai.plans.models import (
     ApprovalRequest,
     BudgetLine,
     Commission,
+    ProcurementIntention,
     ProcurementPlan,
     SplitCase,
 )
@@ -138,6 +139,16 @@ def access_plan(*, user: User, pk: int, action: Action = "view") -> ProcurementP
         raise NotFound("采购计划不存在或您无权查看")
     _check(user, plan.organization, action)
     return plan
+
+
+def access_intention(*, user: User, pk: int, action: Action = "view") -> ProcurementIntention:
+    """An intention, reached through its plan (a published intention is public; acting on it
+    is the plan's business)."""
+    intention = ProcurementIntention.objects.filter(pk=pk).first()
+    if intention is None:
+        raise NotFound("采购意向不存在")
+    access_plan(user=user, pk=intention.plan_id, action=action)
+    return intention
 
 
 def access_approval(*, user: User, pk: int, action: Action = "view") -> ApprovalRequest:

@@ -7,6 +7,11 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengcai.methods.codes import BIDDING_LAW as BIDDING_LAW  # re-exported
+from zhengcai.methods.codes import Method as Method
+from zhengcai.methods.codes import PlanMethod as PlanMethod
+from zhengcai.methods.codes import SingleSourceGround as SingleSourceGround
+
 
 class OrgForm(models.TextChoices):
     """组织形式 (条例 3–4; 法 7, 18)."""
@@ -24,29 +29,6 @@ ORG_FORM_RANK: dict[str, int] = {
     OrgForm.DEPARTMENT: 1,
     OrgForm.CENTRAL: 2,
 }
-
-
-class Method(models.TextChoices):
-    """采购方式 (法 26; 110号令)."""
-
-    OPEN_TENDER = "open_tender", _("公开招标")
-    INVITED_TENDER = "invited_tender", _("邀请招标")
-    NEGOTIATION = "negotiation", _("竞争性谈判")
-    CONSULTATION = "consultation", _("竞争性磋商")
-    RFQ = "rfq", _("询价")
-    SINGLE_SOURCE = "single_source", _("单一来源")
-    FRAMEWORK = "framework", _("框架协议")
-    # Below the 采购限额标准 and outside the 集中采购目录 the Law's procedures do not apply
-    # (法 2): the unit buys by its own internal rules.
-    BELOW_LIMIT = "below_limit", _("限额以下自行采购")
-
-
-class SingleSourceGround(models.TextChoices):
-    """The three grounds of 法 31."""
-
-    ONLY_ONE = "only_one", _("只能从唯一供应商处采购（法31①）")
-    EMERGENCY = "emergency", _("不可预见的紧急情况（法31②）")
-    ADDITION = "addition", _("添购，不超过原合同金额10%（法31③）")
 
 
 class FundingSource(models.TextChoices):
@@ -217,10 +199,23 @@ class SplitCaseStatus(models.TextChoices):
     EXCUSED = "excused", _("经批准例外")
 
 
+# A split case is a record for supervision: born blocked or excused, it never moves (a later
+# approved exception records a new, excused case when the plan is filed again).
+SPLIT_CASE_TRANSITIONS: dict[str, set[str]] = {
+    SplitCaseStatus.BLOCKED: set(),
+    SplitCaseStatus.EXCUSED: set(),
+}
+
+
 # --- configurable defaults (⚠ in rules.md: overridden per region and date by PlanPolicy) ----
 
-# 采购意向 at least 30 days before procurement starts (财库〔2020〕10号 ⚠).
+# 采购意向 at least 30 days before procurement starts (财库〔2020〕10号 ⚠: "原则上不得晚于采购
+# 活动开始前30日公开"): a region may ask for more, never for fewer.
 DEFAULT_INTENTION_LEAD_DAYS = 30
+MIN_INTENTION_LEAD_DAYS = 30
+# 法 31 ③: additions from the original supplier, all together, may not exceed 10% of the
+# original contract amount (statutory, not configurable).
+ADDITION_LIMIT_PERCENT = Decimal("10")
 # 单一来源公示 at least 5 working days (条例 38; 74号令 38) — statutory, not configurable.
 SINGLE_SOURCE_PUBLICITY_WORKDAYS = 5
 # An agency should take a commission within N working days; then start procurement within M
@@ -252,3 +247,8 @@ ERR_PUBLICITY_RUNNING = "publicity_running"
 ERR_IMPORT_INVALID = "import_invalid"
 ERR_NOT_EDITABLE = "not_editable"
 ERR_DECIDER_LEVEL = "decider_level"
+ERR_BIDDING_LAW = "bidding_law_route"
+ERR_ORIGINAL_CONTRACT = "original_contract_required"
+ERR_ORIGINAL_CONTRACT_MISMATCH = "original_contract_mismatch"
+ERR_ADDITION_OVER_LIMIT = "addition_over_limit"
+ERR_INTENTION_LEAD = "intention_lead_too_short"

@@ -76,13 +76,29 @@ class PlanForm(forms.Form):
     )
     method = forms.ChoiceField(
         label="采购方式",
-        choices=[("", "按规则默认"), *c.Method.choices],
+        choices=[("", "按规则默认"), *c.PlanMethod.choices],
         required=False,
     )
     single_source_ground = forms.ChoiceField(
         label="单一来源理由（法31）",
         choices=[("", "—"), *c.SingleSourceGround.choices],
         required=False,
+    )
+    works_related = forms.BooleanField(
+        label="与工程建设有关的货物或服务（构成工程不可分割的设备、材料，或勘察、设计、监理等，条例7）",
+        required=False,
+    )
+    original_contract_no = forms.CharField(
+        label="添购：原合同编号（法31③）", max_length=60, required=False
+    )
+    original_supplier = forms.CharField(label="添购：原合同供应商", max_length=200, required=False)
+    original_contract_amount = forms.DecimalField(
+        label="添购：原合同金额（元）", max_digits=16, decimal_places=2, required=False
+    )
+    original_contract_signed_on = forms.DateField(
+        label="添购：原合同签订日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     is_urgent = forms.BooleanField(label="因不可预见的紧急情况，免于意向公开期", required=False)
     urgent_reason = forms.CharField(label="紧急事由", max_length=500, required=False)

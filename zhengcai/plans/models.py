@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from zhengcai.core.models import TimedModel
@@ -22,7 +23,10 @@ class PlanPolicy(models.Model):
     )
     effective_from = models.DateField(verbose_name="生效日期")
     intention_lead_days = models.PositiveSmallIntegerField(
-        default=c.DEFAULT_INTENTION_LEAD_DAYS, verbose_name="采购意向提前公开天数"
+        default=c.DEFAULT_INTENTION_LEAD_DAYS,
+        validators=[MinValueValidator(c.MIN_INTENTION_LEAD_DAYS)],
+        verbose_name="采购意向提前公开天数",
+        help_text="不少于30日（财库〔2020〕10号）",
     )
     commission_accept_workdays = models.PositiveSmallIntegerField(
         default=c.DEFAULT_COMMISSION_ACCEPT_WORKDAYS, verbose_name="委托接收时限（工作日）"
@@ -138,9 +142,9 @@ class ProcurementPlan(TimedModel):
     expected_month = models.DateField(verbose_name="预计采购时间（月）")
     org_form = models.CharField(max_length=12, choices=c.OrgForm.choices, verbose_name="组织形式")
     default_method = models.CharField(
-        max_length=16, choices=c.Method.choices, verbose_name="法定默认方式"
+        max_length=16, choices=c.PlanMethod.choices, verbose_name="法定默认方式"
     )
-    method = models.CharField(max_length=16, choices=c.Method.choices, verbose_name="采购方式")
+    method = models.CharField(max_length=16, choices=c.PlanMethod.choices, verbose_name="采购方式")
     single_source_ground = models.CharField(
         max_length=12,
         choices=c.SingleSourceGround.choices,
@@ -148,6 +152,22 @@ class ProcurementPlan(TimedModel):
         verbose_name="单一来源理由",
     )
     is_import = models.BooleanField(default=False, verbose_name="采购进口产品")
+    # Goods or services tied to works (条例 7 第二款: 构成工程不可分割的组成部分、为实现工程基本
+    # 功能所必需的设备、材料；为完成工程所需的勘察、设计、监理等服务). Works themselves are the
+    # 品目 category B.
+    works_related = models.BooleanField(default=False, verbose_name="与工程建设有关的货物或服务")
+    # The original contract of a single-source addition (法 31 ③), until a contracts app holds
+    # contracts: all additions to one contract together stay within 10% of its amount.
+    original_contract_no = models.CharField(
+        max_length=60, blank=True, db_index=True, verbose_name="原合同编号"
+    )
+    original_supplier = models.CharField(max_length=200, blank=True, verbose_name="原合同供应商")
+    original_contract_amount = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, verbose_name="原合同金额（元）"
+    )
+    original_contract_signed_on = models.DateField(
+        null=True, blank=True, verbose_name="原合同签订日期"
+    )
     open_tender_threshold = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True, verbose_name="适用公开招标数额标准"
     )
@@ -249,7 +269,7 @@ class ApprovalRequest(TimedModel):
         verbose_name="采购预算",
     )
     proposed_method = models.CharField(
-        max_length=16, choices=c.Method.choices, blank=True, verbose_name="拟采用方式"
+        max_length=16, choices=c.PlanMethod.choices, blank=True, verbose_name="拟采用方式"
     )
     single_source_ground = models.CharField(
         max_length=12, choices=c.SingleSourceGround.choices, blank=True, verbose_name="单一来源理由"

@@ -12,31 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from zhengcai.core.workdays import WorkCalendar
+from zhengcai.methods import outcomes
 from zhengcai.plans.constants import (
+    ADDITION_LIMIT_PERCENT,
+    BIDDING_LAW,
     ORG_FORM_RANK,
     SINGLE_SOURCE_PUBLICITY_WORKDAYS,
     Method,
     OrgForm,
-    SingleSourceGround,
 )
 
 ORG_FORM_LABELS: dict[str, str] = {
     OrgForm.CENTRAL: "政府集中采购",
     OrgForm.DEPARTMENT: "部门集中采购",
     OrgForm.DISPERSED: "分散采购",
-}
-METHOD_LABELS: dict[str, str] = {
-    Method.OPEN_TENDER: "公开招标",
-    Method.INVITED_TENDER: "邀请招标",
-    Method.NEGOTIATION: "竞争性谈判",
-    Method.CONSULTATION: "竞争性磋商",
-    Method.RFQ: "询价",
-    Method.SINGLE_SOURCE: "单一来源",
-    Method.FRAMEWORK: "框架协议",
-    Method.BELOW_LIMIT: "限额以下自行采购",
 }
 
 
@@ -65,6 +57,22 @@ class CentralizedInfo:
 
 
 @dataclass(frozen=True)
+class WorksStandard:
+    """The 依法必须招标 standard for a works purchase (from catalog.selectors.
+    works_tender_threshold): 发改委令第16号 五, or the region's configured figure."""
+
+    amount: Decimal
+    subject: str  # 施工单项合同估算价 …
+    basis: str
+
+
+# What a purchase is under the works rules: construction (品目 B), goods or services tied to
+# works (条例 7 第二款), or neither.
+CONSTRUCTION = "construction"
+WORKS_RELATED = "related"
+
+
+@dataclass(frozen=True)
 class Determination:
     org_form: str
     default_method: str
@@ -73,6 +81,11 @@ class Determination:
     open_tender_threshold: Decimal | None
     limit_threshold: Decimal | None
     reasons: list[str] = field(default_factory=list)
+    works: str = ""  # CONSTRUCTION | WORKS_RELATED | ""
+    # Works that must be tendered under the 招标投标法 (法 4; 条例 7; 发改委令第16号).
+    bidding_law_required: bool = False
+    bidding_law_threshold: Decimal | None = None
+    bidding_law_basis: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -87,6 +100,12 @@ class Determination:
                 str(self.limit_threshold) if self.limit_threshold is not None else None
             ),
             "reasons": list(self.reasons),
+            "works": self.works,
+            "bidding_law_required": self.bidding_law_required,
+            "bidding_law_threshold": (
+                str(self.bidding_law_threshold) if self.bidding_law_threshold is not None else None
+            ),
+            "bidding_law_basis": self.bidding_law_basis,
         }
 
 
@@ -115,6 +134,13 @@ def org_form_for(*, amount: Decimal, centralized: CentralizedInfo | None) -> tup
     return OrgForm.DISPERSED, "品目不在集中采购目录内，实行分散采购（法7、条例4）"
 
 
+def works_kind(*, item_code: str, works_related: bool) -> str:
+    """Construction (品目 B), goods or services tied to works (条例 7 第二款), or neither."""
+    if category_of(item_code) == "B":
+        return CONSTRUCTION
+    return WORKS_RELATED if works_related else ""
+
+
 def determine(
     *,
     item_code: str,
@@ -122,14 +148,76 @@ def determine(
     open_tender_threshold: Decimal | None,
     limit_threshold: Decimal | None,
     centralized: CentralizedInfo | None,
+    works_related: bool = False,
+    works_standard: WorksStandard | None = None,
 ) -> Determination:
-    """Organization form and the default method for one procurement (法 2, 7, 18, 26, 27)."""
+    """Organization form and the default method for one procurement (法 2, 4, 7, 18, 26, 27;
+    条例 7, 25).
+
+    Works — and goods and services tied to works — at or above the 必须招标 standard must be
+    tendered under the 招标投标法 (法 4; 条例 7; 发改委令第16号): the outcome is 依法招标
+    （招标投标法）, with no 政府采购 method and no approval to choose one. Below it, works not
+    tendered are bought by 竞争性谈判, 竞争性磋商 or 单一来源 (条例 25; 214号 3)."""
     org_form, form_reason = org_form_for(amount=amount, centralized=centralized)
     reasons = [form_reason]
     in_catalogue = org_form != OrgForm.DISPERSED
     above_limit = limit_threshold is None or amount >= limit_threshold
     is_gp = in_catalogue or above_limit
     category = category_of(item_code)
+    works = works_kind(item_code=item_code, works_related=works_related)
+    what = "工程施工" if works == CONSTRUCTION else "与工程建设有关的货物或服务"
+    open_required = open_tender_threshold is not None and amount >= open_tender_threshold
+    if works and works_standard is not None and amount >= works_standard.amount:
+        reasons.append(
+            f"属于{what}，{works_standard.subject} {wan(amount)} 达到依法必须招标的规模标准 "
+            f"{wan(works_standard.amount)}（“以上”含本数；{works_standard.basis}），"
+            "必须依照招标投标法及其实施条例招标：不适用政府采购法规定的竞争性谈判、竞争性磋商、"
+            "单一来源等方式，也不能经财政部门批准改用（法4；条例7）"
+        )
+        return Determination(
+            org_form,
+            BIDDING_LAW,
+            is_gp,
+            False,
+            open_tender_threshold,
+            limit_threshold,
+            reasons,
+            works=works,
+            bidding_law_required=True,
+            bidding_law_threshold=works_standard.amount,
+            bidding_law_basis=works_standard.basis,
+        )
+    if works and is_gp and open_required:
+        assert open_tender_threshold is not None
+        reasons.append(
+            f"属于{what}，金额 {wan(amount)} 达到公开招标数额标准 {wan(open_tender_threshold)}，"
+            "应当招标；工程以及与工程建设有关的货物、服务进行招标的，适用招标投标法（法4、27；"
+            "条例7）"
+        )
+        return Determination(
+            org_form,
+            BIDDING_LAW,
+            True,
+            True,
+            open_tender_threshold,
+            limit_threshold,
+            reasons,
+            works=works,
+            bidding_law_required=True,
+            bidding_law_threshold=open_tender_threshold,
+            bidding_law_basis="法27；条例7",
+        )
+    if works and works_standard is not None:
+        alternatives = (
+            "不招标的，采用竞争性谈判、竞争性磋商或单一来源（条例25；财库〔2014〕214号 3）"
+            if works == CONSTRUCTION
+            else "不招标的，适用政府采购法规定的方式（条例7）"
+        )
+        reasons.append(
+            f"属于{what}，{works_standard.subject} {wan(amount)} 未达到依法必须招标的规模标准 "
+            f"{wan(works_standard.amount)}（{works_standard.basis}）：{alternatives}；"
+            "招标的，依照招标投标法（法4）"
+        )
     if not is_gp:
         assert limit_threshold is not None
         reasons.append(
@@ -144,10 +232,10 @@ def determine(
             open_tender_threshold,
             limit_threshold,
             reasons,
+            works=works,
         )
     if limit_threshold is not None and not in_catalogue:
         reasons.append(f"金额达到采购限额标准 {wan(limit_threshold)}，属于政府采购（法2）")
-    open_required = open_tender_threshold is not None and amount >= open_tender_threshold
     if open_required:
         assert open_tender_threshold is not None
         reasons.append(
@@ -172,10 +260,10 @@ def determine(
     )
     reasons.append(
         f"金额 {wan(amount)} {below}，可依法选择公开招标以外的方式，"
-        f"建议{METHOD_LABELS[default]}（法26；74号令；财库〔2014〕214号）"
+        f"建议{outcomes.label(default)}（法26；74号令；财库〔2014〕214号）"
     )
     return Determination(
-        org_form, default, True, False, open_tender_threshold, limit_threshold, reasons
+        org_form, default, True, False, open_tender_threshold, limit_threshold, reasons, works=works
     )
 
 
@@ -191,8 +279,11 @@ def org_form_problem(*, chosen: str, required: str) -> str | None:
 
 def method_change_needed(*, method: str, amount: Decimal, threshold: Decimal | None) -> bool:
     """Any method other than 公开招标 at or above the 公开招标数额标准 needs the approval of a
-    finance department at 设区的市 level or above, before procurement starts (法 27; 条例 23)."""
-    if threshold is None or method in (Method.OPEN_TENDER, Method.BELOW_LIMIT):
+    finance department at 设区的市 level or above, before procurement starts (法 27; 条例 23) —
+    except the methods whose configuration says so (框架协议: 110号令 3, a method of its own
+    with its own cases) and the outcomes with no approval path (below the limit; a works
+    tender under the 招标投标法)."""
+    if threshold is None or not outcomes.needs_approval_above_threshold(method):
         return False
     return amount >= threshold
 
@@ -203,8 +294,7 @@ def single_source_publicity_needed(
     """Single source on ground ① (only one supplier) at or above the threshold: public notice
     of at least 5 working days before the approval request (条例 38; 74号令 38)."""
     return (
-        method == Method.SINGLE_SOURCE
-        and ground == SingleSourceGround.ONLY_ONE
+        ground in outcomes.publicity_grounds(method)
         and threshold is not None
         and amount >= threshold
     )
@@ -218,8 +308,30 @@ def import_approval_needed(*, is_import: bool) -> bool:
 
 def method_problem(*, method: str, determination: Determination) -> str | None:
     """Methods that can never be chosen for this procurement."""
-    if method == Method.BELOW_LIMIT and determination.is_government_procurement:
+    det = determination
+    if outcomes.is_below_limit(method) and det.is_government_procurement:
         return "该采购属于政府采购，不能按限额以下自行采购（法2）"
+    if det.bidding_law_required and not outcomes.is_bidding_law(method):
+        return (
+            f"该项目达到依法必须招标的规模标准（{det.bidding_law_basis}），必须依照招标投标法"
+            f"招标，不能采用{outcomes.label(method)}，也不能经审批改用其他方式（法4；条例7）"
+        )
+    if det.works and not outcomes.allowed_for_works(method, construction=det.works == CONSTRUCTION):
+        if det.works == CONSTRUCTION:
+            return (
+                "政府采购工程不进行招标的，应当采用竞争性谈判、竞争性磋商或单一来源方式"
+                "（条例25；财库〔2014〕214号 3）；进行招标的，适用招标投标法，"
+                "请选择「依法招标（招标投标法）」（法4）"
+            )
+        return (
+            "与工程建设有关的货物、服务采用招标方式的，适用招标投标法，"
+            "请选择「依法招标（招标投标法）」（法4；条例7）"
+        )
+    if not det.works and outcomes.is_bidding_law(method):
+        return (
+            "「依法招标（招标投标法）」只适用于工程以及与工程建设有关的货物、服务（法4；条例7）；"
+            "其他货物和服务的招标依照政府采购法（法26）"
+        )
     return None
 
 
@@ -256,7 +368,7 @@ def approvals_needed(
                 ApprovalNeed(
                     "method_change",
                     f"达到公开招标数额标准 {wan(threshold)} "
-                    f"拟采用{METHOD_LABELS.get(method, method)}，"
+                    f"拟采用{outcomes.label(method)}，"
                     "须报设区的市级以上财政部门批准（法27、条例23）",
                 )
             )
@@ -268,6 +380,30 @@ def approvals_needed(
             )
         )
     return needs
+
+
+# --- 单一来源 on the 添购 ground ---------------------------------------------------------------
+
+
+def addition_cap(original_amount: Decimal) -> Decimal:
+    """The most all additions to one contract may add up to (法 31 ③: 不超过原合同采购金额百分之
+    十; "不超过" includes the number), to the fen below."""
+    return (original_amount * ADDITION_LIMIT_PERCENT / 100).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+
+
+def addition_problem(*, original_amount: Decimal, earlier: Decimal, amount: Decimal) -> str | None:
+    """Why a single-source addition (法 31 ③) may not be bought: with the earlier additions to
+    the same original contract it would exceed 10% of the original contract amount."""
+    total = earlier + amount
+    cap = addition_cap(original_amount)
+    if total <= cap:
+        return None
+    return (
+        f"添购合计 {wan(total)}（本次 {wan(amount)}，此前已添购 {wan(earlier)}）超过原合同金额 "
+        f"{wan(original_amount)} 的10%（{wan(cap)}），不能以添购为由采用单一来源（法31③）"
+    )
 
 
 # --- periods -------------------------------------------------------------------------------------

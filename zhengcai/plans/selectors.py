@@ -7,21 +7,26 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 
 from zhengcai.accounts.models import Organization, Region, User
 from zhengcai.catalog import selectors as catalog
 from zhengcai.catalog.constants import ThresholdKind
 from zhengcai.core import clock
+from zhengcai.core.models import AuditEntry
+from zhengcai.core.workdays import WorkCalendar
+from zhengcai.methods import outcomes
 from zhengcai.plans import access, rules
 from zhengcai.plans import constants as c
 from zhengcai.plans.models import (
+    ApprovalAttachment,
     ApprovalRequest,
     BudgetLine,
     Commission,
     PlanPolicy,
     ProcurementIntention,
     ProcurementPlan,
+    PublicityObjection,
     SplitCase,
 )
 
@@ -52,7 +57,8 @@ def policy_for(*, region: Region, on: dt.date) -> Policy:
         )
         if row is not None:
             return Policy(
-                intention_lead_days=row.intention_lead_days,
+                # A row entered before the minimum was enforced never shortens the period.
+                intention_lead_days=max(row.intention_lead_days, c.MIN_INTENTION_LEAD_DAYS),
                 commission_accept_workdays=row.commission_accept_workdays,
                 commission_start_workdays=row.commission_start_workdays,
                 split_prefix_len=row.split_prefix_len,
@@ -85,8 +91,30 @@ def open_tender_threshold(
     return found
 
 
+def works_standard(
+    *, organization: Organization, item_code: str, works_related: bool, on: dt.date
+) -> rules.WorksStandard | None:
+    """The 依法必须招标 standard of a works purchase (none for other goods and services)."""
+    if not rules.works_kind(item_code=item_code, works_related=works_related):
+        return None
+    found = catalog.works_tender_threshold(
+        region=organization.region,
+        unit_level=organization.region.level,
+        category=rules.category_of(item_code),
+        on=on,
+    )
+    if found is None:
+        return None
+    return rules.WorksStandard(amount=found.amount, subject=found.subject, basis=found.basis)
+
+
 def determination_for(
-    *, organization: Organization, fiscal_year: int, item_code: str, amount: Decimal
+    *,
+    organization: Organization,
+    fiscal_year: int,
+    item_code: str,
+    amount: Decimal,
+    works_related: bool = False,
 ) -> rules.Determination:
     """From item, amount, region and year: organization form and default method."""
     on = rules.rule_date(fiscal_year=fiscal_year, today=clock.today())
@@ -113,6 +141,10 @@ def determination_for(
             on=on,
         ),
         centralized=centralized,
+        works_related=works_related,
+        works_standard=works_standard(
+            organization=organization, item_code=item_code, works_related=works_related, on=on
+        ),
     )
 
 
@@ -128,6 +160,18 @@ def standard_for(
         max_quantity=std.max_quantity,
         quantity_basis=std.quantity_basis,
         basis=std.basis,
+    )
+
+
+def line_config_problems(line: BudgetLine) -> list[str]:
+    """How a budget line exceeds the 资产配置标准 in force for its year (none: [])."""
+    day = rules.rule_date(fiscal_year=line.fiscal_year, today=clock.today())
+    standard = standard_for(organization=line.organization, item_code=line.item_code, on=day)
+    return rules.config_standard_problems(
+        amount=line.amount,
+        quantity=line.quantity,
+        standard=standard,
+        headcount=line.organization.staff_count,
     )
 
 
@@ -261,7 +305,7 @@ def split_group_amounts(
             item_code__startswith=prefix,
             status__in=c.PLAN_FILED_STATUSES,
         )
-        .exclude(method=c.Method.OPEN_TENDER)
+        .filter(method__in=outcomes.split_codes())
         .exclude(
             pk__in=ApprovalRequest.objects.filter(
                 kind__in=[c.ApprovalKind.METHOD_CHANGE, c.ApprovalKind.SINGLE_SOURCE],
@@ -283,6 +327,20 @@ def current_intention(plan: ProcurementPlan) -> ProcurementIntention | None:
     )
 
 
+def intention_earliest_start(
+    plan: ProcurementPlan, intention: ProcurementIntention | None
+) -> dt.date | None:
+    """The first day procurement may start after the plan's intention (财库〔2020〕10号)."""
+    if intention is None:
+        return None
+    policy = policy_for(region=plan.organization.region, on=clock.today())
+    return rules.intention_earliest_start(
+        WorkCalendar.load(),
+        intention.published_at.astimezone(clock.SHANGHAI).date(),
+        policy.intention_lead_days,
+    )
+
+
 def active_commission(plan: ProcurementPlan) -> Commission | None:
     return (
         Commission.objects.filter(plan=plan)
@@ -290,6 +348,96 @@ def active_commission(plan: ProcurementPlan) -> Commission | None:
         .select_related("agency", "holder", "received_by")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class OriginalContract:
+    """What earlier single-source additions (法 31 ③) recorded about one original contract."""
+
+    supplier: str
+    amount: Decimal | None
+    signed_on: dt.date | None
+    added: Decimal  # the earlier additions together
+
+
+def earlier_additions(
+    *, organization: Organization, contract_no: str, exclude_plan: int | None
+) -> OriginalContract | None:
+    """The unit's other standing plans that add to the same original contract (法 31 ③)."""
+    qs = ProcurementPlan.objects.filter(
+        organization=organization,
+        original_contract_no=contract_no,
+        single_source_ground=c.SingleSourceGround.ADDITION,
+        status__in=c.PLAN_ACTIVE_STATUSES,
+    )
+    if exclude_plan is not None:
+        qs = qs.exclude(pk=exclude_plan)
+    first = qs.order_by("created_at", "id").first()
+    if first is None:
+        return None
+    return OriginalContract(
+        supplier=first.original_supplier,
+        amount=first.original_contract_amount,
+        signed_on=first.original_contract_signed_on,
+        added=_q(qs.aggregate(s=Sum("amount"))["s"]),
+    )
+
+
+def agency_get(pk: int) -> Organization | None:
+    """The organization a purchaser names as its agency (the commission service checks that
+    it may be commissioned)."""
+    return Organization.objects.filter(pk=pk).select_related("region").first()
+
+
+def commission_agencies(plan: ProcurementPlan) -> QuerySet[Organization]:
+    """The agencies the plan may be commissioned to (法 18–19), for the form."""
+    return access.agencies_for(
+        plan.organization, central_only=plan.org_form == c.OrgForm.CENTRAL
+    ).order_by("kind", "region__path", "name")
+
+
+# --- what hangs off one row (detail pages) -------------------------------------------------------
+
+
+def budget_line_plans(line: BudgetLine) -> QuerySet[ProcurementPlan]:
+    return ProcurementPlan.objects.filter(budget_line=line).order_by("-created_at", "-id")
+
+
+def budget_line_approvals(line: BudgetLine) -> QuerySet[ApprovalRequest]:
+    return ApprovalRequest.objects.filter(budget_line=line).order_by("-created_at", "-id")
+
+
+def plan_approvals(plan: ProcurementPlan) -> QuerySet[ApprovalRequest]:
+    return ApprovalRequest.objects.filter(plan=plan).order_by("-created_at", "-id")
+
+
+def plan_commissions(plan: ProcurementPlan) -> QuerySet[Commission]:
+    return (
+        Commission.objects.filter(plan=plan).select_related("agency").order_by("-handed_at", "-id")
+    )
+
+
+def plan_split_cases(plan: ProcurementPlan) -> QuerySet[SplitCase]:
+    return SplitCase.objects.filter(plan=plan).order_by("-created_at", "-id")
+
+
+def approval_attachments(req: ApprovalRequest) -> QuerySet[ApprovalAttachment]:
+    return ApprovalAttachment.objects.filter(request=req).order_by("uploaded_at", "id")
+
+
+def approval_attachment_get(req: ApprovalRequest, pk: int) -> ApprovalAttachment | None:
+    return approval_attachments(req).filter(pk=pk).first()
+
+
+def approval_objections(req: ApprovalRequest) -> QuerySet[PublicityObjection]:
+    return PublicityObjection.objects.filter(request=req).order_by("created_at", "id")
+
+
+def timeline(obj: Model) -> QuerySet[AuditEntry]:
+    """The audit trail of one row, oldest first."""
+    return AuditEntry.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("seq")
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -326,7 +474,7 @@ def plan_list(
 def approval_list(
     *, user: User, status: str | None = None, kind: str | None = None
 ) -> QuerySet[ApprovalRequest]:
-    qs = access.approvals_visible(user)
+    qs = access.approvals_visible(user).prefetch_related("attachments", "objections")
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -370,8 +518,13 @@ def public_single_source_notices() -> QuerySet[ApprovalRequest]:
         ApprovalRequest.objects.filter(kind=c.ApprovalKind.SINGLE_SOURCE)
         .exclude(publicity_start__isnull=True)
         .select_related("organization", "plan")
+        .prefetch_related("attachments", "objections")
         .order_by("-publicity_start")
     )
+
+
+def public_single_source_notice_get(pk: int) -> ApprovalRequest | None:
+    return public_single_source_notices().filter(pk=pk).first()
 
 
 def pending_counts(*, user: User) -> dict[str, int]:

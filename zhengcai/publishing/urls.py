@@ -6,4 +6,5 @@ app_name = "publishing"
 urlpatterns = [
     path("", views.home, name="home"),
     path("calendar/", views.calendar_page, name="calendar"),
+    path("notices/", views.notices, name="notices"),
 ]

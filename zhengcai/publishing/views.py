@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from zhengcai.accounts.constants import OrgKind
 from zhengcai.accounts.selectors import public_platform_counts
+from zhengcai.awards.selectors import public_notices as public_result_notices
 from zhengcai.core import clock
+from zhengcai.core import selectors as core_selectors
 from zhengcai.core.audit import chain_head
 from zhengcai.core.workdays import WorkCalendar
 from zhengcai.plans.selectors import public_intentions, public_single_source_notices
+from zhengcai.publishing import feed
 from zhengcai.tenders.selectors import public_notices
 
 # The statutes the platform enforces (rules digest §0), shown on the portal.
@@ -60,6 +63,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "intentions": public_intentions().order_by("-published_at")[:8],
             "notices": public_notices().select_related("project")[:8],
             "single_source": public_single_source_notices()[:5],
+            "results": public_result_notices()[:5],
+            "contracts": feed.latest(kind="contract", limit=5),
             "statutes": STATUTES,
             "today": cal.info(today),
             "grid": _month_grid(cal, today.year, today.month),
@@ -91,7 +96,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 "days": days,
                 "unit": unit,
                 "end": cal.info(end),
-                "official": cal.year_is_official(start.year) and cal.year_is_official(end.year),
+                "official": not cal.unconfirmed_years(start, end),
+                "unconfirmed_years": cal.unconfirmed_years(start, end),
             }
         except ValueError as exc:
             error = (
@@ -114,9 +120,31 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "grid": _month_grid(cal, year, month),
         "month_label": f"{year}年{month}月",
         "official": cal.year_is_official(year),
+        "years": core_selectors.calendar_years(around=today.year),
         "prev": (year - (month == 1), 12 if month == 1 else month - 1),
         "next": (year + (month == 12), 1 if month == 12 else month + 1),
     }
     if request.headers.get("HX-Request") and "start" in request.GET:
         return render(request, "publishing/_period_result.html", ctx, status=400 if error else 200)
     return render(request, "publishing/calendar.html", ctx, status=400 if error else 200)
+
+
+FEED_PAGE = 30
+FEED_MAX = 600  # the listing shows at most this many of the newest notices
+
+
+def notices(request: HttpRequest) -> HttpResponse:
+    """All public notices, newest first, by kind (`feed.SOURCES`); no login. `n` grows by one
+    page per "更多" (each source is read once, sliced in the database)."""
+    kinds = feed.kinds()
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(kinds) else ""
+    raw = request.GET.get("n", "")
+    n = min(max(int(raw), FEED_PAGE), FEED_MAX) if raw.isdigit() else FEED_PAGE
+    items = feed.latest(kind=kind, limit=n + 1)
+    more = n + FEED_PAGE if len(items) > n and n < FEED_MAX else 0
+    return render(
+        request,
+        "publishing/notices.html",
+        {"items": items[:n], "kinds": kinds, "kind": kind, "more": more},
+    )

@@ -5,6 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Re-exported: the method vocabulary lives in zhengcai.methods.codes.
+from zhengcai.methods.codes import TWO_SUPPLIER_ARTICLES as TWO_SUPPLIER_ARTICLES
+from zhengcai.methods.codes import EvaluationMethod as EvaluationMethod
+from zhengcai.methods.codes import NoticeKind as NoticeKind
+from zhengcai.methods.codes import TwoSupplierBasis as TwoSupplierBasis
+
 
 class ObjectKind(models.TextChoices):
     """Project property by the first letter of the 品目 code (87号令 7; rules.md §9)."""
@@ -12,15 +18,6 @@ class ObjectKind(models.TextChoices):
     GOODS = "goods", _("货物")
     WORKS = "works", _("工程")
     SERVICES = "services", _("服务")
-
-
-class EvaluationMethod(models.TextChoices):
-    LOWEST_PRICE = "lowest_price", _("最低评标价法")
-    COMPREHENSIVE = "comprehensive", _("综合评分法")
-    REASONABLE_PRICE_LOTTERY = "reasonable_price_lottery", _("合理定价评审抽签法")
-    LOWEST_QUOTE = "lowest_quote", _("最低报价成交")
-    NEGOTIATED_PRICE = "negotiated_price", _("协商确定成交价")
-    LIFE_CYCLE_COST = "life_cycle_cost", _("全生命周期成本法")
 
 
 class ProjectStatus(models.TextChoices):
@@ -107,28 +104,6 @@ class SmeReservation(models.TextChoices):
     SUBCONTRACT = "subcontract", _("要求分包给中小企业")
 
 
-class TwoSupplierBasis(models.TextChoices):
-    """Why a 竞争性磋商 may stand with 2 suppliers instead of 3 (rules.md §2, §4.5).
-
-    * 214号 3（四）: 市场竞争不充分的科研项目，以及需要扶持的科技成果转化项目 — 214号 21 ¶3:
-      提交最后报价的供应商可以为2家; 214号 34（三）: not terminated with 2 conforming;
-    * 财库〔2015〕124号: 政府购买服务项目（含政府和社会资本合作项目）— with 2 conforming
-      suppliers the procedure continues; with 1 it is terminated."""
-
-    NONE = "none", _("不适用（不少于3家）")
-    RESEARCH = "research", _("市场竞争不充分的科研项目")
-    TECH_TRANSFER = "tech_transfer", _("需要扶持的科技成果转化项目")
-    PUBLIC_SERVICE = "public_service", _("政府购买服务项目（含政府和社会资本合作项目）")
-
-
-# The article each basis rests on (shown with the basis and stored in the audit entry).
-TWO_SUPPLIER_ARTICLES: dict[str, str] = {
-    TwoSupplierBasis.RESEARCH: "214号 3（四）、21 第三款、34（三）",
-    TwoSupplierBasis.TECH_TRANSFER: "214号 3（四）、21 第三款、34（三）",
-    TwoSupplierBasis.PUBLIC_SERVICE: "214号 3（一）；财库〔2015〕124号",
-}
-
-
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("编制中")
     FINAL = "final", _("已定稿")
@@ -151,17 +126,6 @@ FINDING_TRANSITIONS: dict[str, set[str]] = {
     FindingStatus.FIXED: set(),
     FindingStatus.JUSTIFIED: set(),
 }
-
-
-class NoticeKind(models.TextChoices):
-    TENDER = "tender", _("招标公告")
-    PREQUALIFICATION = "prequalification", _("资格预审公告")
-    NEGOTIATION = "negotiation", _("竞争性谈判公告")
-    CONSULTATION = "consultation", _("竞争性磋商公告")
-    RFQ = "rfq", _("询价公告")
-    FRAMEWORK = "framework", _("框架协议征集公告")
-    CORRECTION = "correction", _("更正公告")
-    TERMINATION = "termination", _("终止公告")
 
 
 class NoticeStatus(models.TextChoices):
@@ -198,8 +162,6 @@ COMMENT_TRANSITIONS: dict[str, set[str]] = {
 
 # --- defaults (⚠ configurable) --------------------------------------------------------------
 
-# Bid bond at most 2% of the budget (条例 33).
-BID_BOND_MAX_RATE_PERCENT = 2
 # Public comment on the documents for large projects (platform practice ⚠): projects whose
 # budget reaches this amount may open a comment period before publication.
 DEFAULT_PUBLIC_COMMENT_THRESHOLD = "10000000.00"
@@ -227,6 +189,7 @@ ERR_NO_DOCUMENT = "no_document"
 ERR_BOND_TOO_HIGH = "bid_bond_too_high"
 ERR_FACTORS_INVALID = "factors_invalid"
 ERR_EVALUATION_METHOD = "evaluation_method_not_allowed"
+ERR_EVALUATION_METHOD_LOCAL = "local_evaluation_method_not_enabled"
 ERR_METHOD_TERMS_INVALID = "method_terms_invalid"
 ERR_METHOD_TERMS_NOT_APPLICABLE = "method_terms_not_applicable"
 ERR_METHOD_TERMS_MISSING = "method_terms_missing"
@@ -237,9 +200,53 @@ ERR_PERIOD_TOO_SHORT = "period_too_short"
 ERR_NOT_OPEN = "project_not_open"
 ERR_CLARIFICATION_CLOSED = "clarification_closed"
 ERR_JUSTIFICATION_REQUIRED = "justification_required"
+ERR_FINDING_NOT_JUSTIFIABLE = "finding_not_justifiable"
+ERR_CORRECTION_SCOPE = "correction_changes_subject_or_qualifications"
 ERR_REASON_REQUIRED = "reason_required"
 ERR_COMMENT_CLOSED = "comment_period_closed"
 ERR_COMMENT_NOT_OPEN = "comment_period_not_open"
 ERR_COMMENT_PERIOD_RUNNING = "comment_period_running"
 ERR_TWO_SUPPLIER_METHOD = "two_supplier_method_not_allowed"
 ERR_TWO_SUPPLIER_KIND = "two_supplier_object_kind"
+
+# Audit labels of the tenders actions (core.constants collects them).
+AUDIT_ACTION_LABELS = {
+    "finding.fixed": _("审查问题已修改"),
+    "finding.justified": _("书面说明理由保留条款（报监管部门备查）"),
+    "document.draft": _("采购文件退回编制"),
+    "document.final": _("采购文件定稿"),
+    "notice.superseded": _("公告已被更正"),
+    "prequal.corrected": _("资格预审公告已更正"),
+}
+# --- 邀请招标: the prequalification call (法 34; 87号令 14; 条例 21) --------------------------
+
+
+class PrequalSource(models.TextChoices):
+    """How the list of qualified suppliers is built (87号令 14 ¶1)."""
+
+    PREQUALIFICATION = "prequalification", _("发布资格预审公告征集")
+    DATABASE = "database", _("从省级以上财政部门供应商库中选取")
+    RECOMMENDATION = "recommendation", _("采购人书面推荐")
+
+
+class PrequalStatus(models.TextChoices):
+    OPEN = "open", _("接受资格预审申请")
+    REVIEWED = "reviewed", _("资格预审完成")
+    DRAWN = "drawn", _("已随机抽取")
+    INVITED = "invited", _("已发出投标邀请")
+    FAILED = "failed", _("资格预审失败（合格供应商不足）")
+
+
+# Moved by `tenders.prequal_services.prequal_transition` (the bidding app reviews and draws).
+PREQUAL_TRANSITIONS: dict[str, set[str]] = {
+    PrequalStatus.OPEN: {PrequalStatus.REVIEWED, PrequalStatus.FAILED},
+    PrequalStatus.REVIEWED: {PrequalStatus.DRAWN, PrequalStatus.FAILED},
+    PrequalStatus.DRAWN: {PrequalStatus.INVITED},
+    PrequalStatus.INVITED: set(),
+    PrequalStatus.FAILED: set(),
+}
+
+ERR_PREQUAL_NOT_APPLICABLE = "prequalification_not_applicable"
+ERR_PREQUAL_EXISTS = "prequalification_exists"
+ERR_PREQUAL_WINDOW = "prequalification_window_too_short"
+ERR_INVITATION_REQUIRED = "invitation_required"

@@ -16,6 +16,7 @@ from django.db import models
 
 from zhengcai.core.models import TimedModel
 from zhengcai.plans.constants import Method
+from zhengcai.tenders import compliance
 from zhengcai.tenders import constants as c
 
 if TYPE_CHECKING:
@@ -242,6 +243,18 @@ class ProcurementDocument(models.Model):
     bid_bond_percent = models.DecimalField(
         max_digits=4, decimal_places=2, default=Decimal("0.00"), verbose_name="投标保证金比例（%）"
     )
+    # 46号 9; 19号: the SME price deduction the documents publish, chosen inside the band in force
+    # (tenders.sme_rates); evaluation applies exactly these.
+    sme_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, verbose_name="小微企业价格扣除比例"
+    )
+    sme_partial_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        verbose_name="联合体/分包小微企业份额价格扣除比例",
+    )
     # 合理定价评审抽签法 (seed 001): the published discount on the reviewed budget, 0 < d < 1.
     lottery_discount = models.DecimalField(
         max_digits=5, decimal_places=4, null=True, blank=True, verbose_name="下浮率"
@@ -318,6 +331,11 @@ class ComplianceFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"
+
+    @property
+    def justifiable(self) -> bool:
+        """Only findings the law lets stand with written reasons (compliance.JUSTIFIABLE_RULES)."""
+        return compliance.justifiable(self.rule)
 
 
 class Notice(models.Model):
@@ -492,3 +510,7 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+# The 资格预审 call of 邀请招标 (its own module to keep this one small).
+from zhengcai.tenders.prequal_models import Prequalification  # noqa: E402, F401

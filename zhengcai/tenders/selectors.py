@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import Organization, User
 from zhengcai.core import clock
+from zhengcai.core.errors import NotFound
+from zhengcai.core.models import AuditEntry
 from zhengcai.tenders import access
 from zhengcai.tenders import constants as c
 from zhengcai.tenders.models import (
@@ -110,10 +112,25 @@ def projects_under_comment() -> QuerySet[Project]:
     )
 
 
-def project_under_comment(pk: int) -> Project | None:
-    """A project whose documents are or were under comment and not yet published; the page
-    stays readable after the period ends (with its answers) until publication."""
-    return access._under_comment(pk)
+def document_of(project: Project) -> ProcurementDocument | None:
+    """The project's procurement documents, if any have been built."""
+    return ProcurementDocument.objects.filter(project=project).first()
+
+
+def project_timeline(project: Project) -> QuerySet[AuditEntry]:
+    """The project's own audit entries, in chain order (its history on the project page)."""
+    return AuditEntry.objects.filter(
+        object_type=project._meta.label_lower, object_id=str(project.pk)
+    ).order_by("seq")
+
+
+def public_project_under_comment(pk: int) -> Project:
+    """The public's way to a project whose documents are (or were, until publication) under
+    comment: anyone may read the answered comments then (issue 10)."""
+    project = access._under_comment(pk)
+    if project is None:
+        raise NotFound("该项目的采购文件未在征求意见")
+    return project
 
 
 def comments_for(user: User | None, project: Project) -> QuerySet[DocumentComment]:

@@ -22,12 +22,11 @@ from zhengcai.accounts.constants import Role
 from zhengcai.accounts.models import User
 from zhengcai.core import clock
 from zhengcai.core.errors import DomainError, InvalidInput, NotFound
-from zhengcai.core.models import AuditEntry
 from zhengcai.plans.access import commissions_visible
 from zhengcai.plans.constants import CommissionStatus
-from zhengcai.tenders import access, methods, rules, selectors, services
+from zhengcai.tenders import access, compliance, methods, rules, selectors, services
 from zhengcai.tenders import constants as c
-from zhengcai.tenders.models import ProcurementDocument, Project
+from zhengcai.tenders.models import Project
 
 PAGE = 20
 
@@ -59,7 +58,7 @@ def _ip(request: HttpRequest) -> str | None:
 def pdf_response(*, user: User, project: Project, ip: str | None) -> HttpResponse:
     """The documents' PDF. A supplier's download goes through the logging service; parties of
     the project (agency, purchaser, regulators) read it without a log entry."""
-    doc = ProcurementDocument.objects.filter(project=project).first()
+    doc = selectors.document_of(project)
     if doc is None or not doc.pdf:
         raise Http404("采购文件尚未生成")
     if user.role == Role.SUPPLIER:
@@ -105,6 +104,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             "statuses": c.ProjectStatus.choices,
             "pending": pending,
             "variants": methods.VARIANT_CHOICES,
+            "variant_methods": methods.methods_with_variants(),
         },
     )
 
@@ -131,7 +131,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 
 def _project_context(user: User, project: Project) -> dict[str, Any]:
-    doc = ProcurementDocument.objects.filter(project=project).first()
+    doc = selectors.document_of(project)
     internals = access.can_see_internals(user, project)
     factors = rules.parse_factors(doc.factors) if doc else []
     today = clock.today()
@@ -158,9 +158,7 @@ def _project_context(user: User, project: Project) -> dict[str, Any]:
         "notices": list(project.notices.order_by("published_at", "id")),
         "clarifications": list(selectors.clarifications_for(user, project)),
         "downloads": list(selectors.project_downloads(project)) if internals else [],
-        "timeline": AuditEntry.objects.filter(
-            object_type=project._meta.label_lower, object_id=str(project.pk)
-        ).order_by("seq"),
+        "timeline": selectors.project_timeline(project),
         "suggested": suggested,
         "default_deadline": f"{deadline_day:%Y-%m-%d}T09:30",
         "is_open": project.status == c.ProjectStatus.PUBLISHED
@@ -176,7 +174,7 @@ def _project_context(user: User, project: Project) -> dict[str, Any]:
         "terms_missing": services.method_terms_missing(project, doc) if doc else [],
         "lottery_rows": services.lottery_rows(project, doc) if doc else [],
         "factors_json": json.dumps(doc.factors if doc else [], ensure_ascii=False, indent=1),
-        "rule_labels": rules.RULE_LABELS,
+        "rule_labels": compliance.RULE_LABELS,
         "comments": list(selectors.comments_for(user, project))
         if project.public_comment_until
         else [],
@@ -302,6 +300,8 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
             "factors": factors,
             "contract_terms": post.get("contract_terms", ""),
             "bid_bond_percent": post.get("bid_bond_percent") or "0",
+            "sme_rate": post.get("sme_rate", ""),
+            "sme_partial_rate": post.get("sme_partial_rate", ""),
         }
         # the form carries the terms of the method the documents had; send those of the
         # method now chosen (the service clears the others)
@@ -436,7 +436,7 @@ def project_document_html(request: HttpRequest, pk: int) -> HttpResponse:
         project = access.access_project(user=user, pk=pk)
     except DomainError as exc:
         return _error(request, exc)
-    doc = ProcurementDocument.objects.filter(project=project).first()
+    doc = selectors.document_of(project)
     if doc is None or (
         not access.can_see_internals(user, project)
         and project.status not in c.PROJECT_PUBLIC_STATUSES
@@ -580,7 +580,7 @@ def public_comment_document(request: HttpRequest, pk: int) -> HttpResponse:
         project, _ = access.access_project_for_comment(user=None, pk=pk)
     except NotFound as exc:
         raise Http404("该项目的采购文件未在征求意见") from exc
-    doc = ProcurementDocument.objects.filter(project=project).first()
+    doc = selectors.document_of(project)
     if doc is None:
         raise Http404("该项目的采购文件未在征求意见")
     return HttpResponse(doc.html or services.render_document_html(project, doc))

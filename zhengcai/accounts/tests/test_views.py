@@ -315,8 +315,8 @@ def test_audit_verify(w: World, key: str, status: int) -> None:
 def test_security_token_create_shows_raw_token_once(w: World, clock: Any) -> None:
     c = logged_in(w, "pur_user")
     r = c.post(
-        "/accounts/security/",
-        {"op": "token_create", "token-name": "ERP 对接", "token-expires_days": "30"},
+        "/accounts/security/tokens/new/",
+        {"token-name": "ERP 对接", "token-expires_days": "30"},
     )
     assert r.status_code == 200
     raw = r.context["new_token"]
@@ -332,7 +332,7 @@ def test_security_token_create_shows_raw_token_once(w: World, clock: Any) -> Non
 
 def test_security_token_create_invalid_form(w: World) -> None:
     r = logged_in(w, "pur_user").post(
-        "/accounts/security/", {"op": "token_create", "token-name": "", "token-expires_days": "999"}
+        "/accounts/security/tokens/new/", {"token-name": "", "token-expires_days": "999"}
     )
     assert r.status_code == 400
     assert r.context["new_token"] is None
@@ -341,7 +341,7 @@ def test_security_token_create_invalid_form(w: World) -> None:
 def test_security_token_revoke(w: World, clock: Any) -> None:
     c = logged_in(w, "pur_user")
     token = w.users["pur_user"].api_tokens.get()
-    r = c.post("/accounts/security/", {"op": "token_revoke", "id": str(token.pk)})
+    r = c.post(f"/accounts/security/tokens/{token.pk}/revoke/")
     assert r.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -349,9 +349,7 @@ def test_security_token_revoke(w: World, clock: Any) -> None:
 
 def test_security_cannot_revoke_someone_elses_token(w: World) -> None:
     token = w.users["pur_admin"].api_tokens.get()
-    r = logged_in(w, "pur_user").post(
-        "/accounts/security/", {"op": "token_revoke", "id": str(token.pk)}
-    )
+    r = logged_in(w, "pur_user").post(f"/accounts/security/tokens/{token.pk}/revoke/")
     assert r.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -359,15 +357,13 @@ def test_security_cannot_revoke_someone_elses_token(w: World) -> None:
 
 def test_security_enable_otp(w: World, clock: Any) -> None:
     c = logged_in(w, "agc_user")
-    r = c.post("/accounts/security/", {"op": "otp_begin"})
+    r = c.post("/accounts/security/otp/begin/")
     assert r.status_code == 200
     secret = r.context["otp_secret"]
     assert secret and secret in r.content.decode()
-    r = c.post("/accounts/security/", {"op": "otp_confirm", "otp-otp": "abc"})
+    r = c.post("/accounts/security/otp/confirm/", {"otp-otp": "abc"})
     assert r.status_code == 400
-    r = c.post(
-        "/accounts/security/", {"op": "otp_confirm", "otp-otp": pyotp.TOTP(secret).at(clock.now())}
-    )
+    r = c.post("/accounts/security/otp/confirm/", {"otp-otp": pyotp.TOTP(secret).at(clock.now())})
     assert r.status_code == 302
     assert User.objects.get(pk=w.users["agc_user"].pk).totp_enabled
 

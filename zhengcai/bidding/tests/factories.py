@@ -120,7 +120,7 @@ def schedule(price: str, **kw: Any) -> dict[str, Any]:
         "discount": "0",
         "items": [{"name": "便携式计算机", "quantity": "10", "unit_price": price}],
         "declarations": {
-            "sme_size": "small",
+            **client.sme_declarations("small", name="供应商", item="便携式计算机"),
             "prison_enterprise": False,
             "disabled_welfare": False,
         },

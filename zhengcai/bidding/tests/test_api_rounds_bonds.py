@@ -298,7 +298,8 @@ def test_bond_list_scopes_and_overdue(w: World) -> None:
         rows = {x["supplier_id"]: x for x in data["items"]}
         s1 = rows[w.orgs["s1"].pk]
         assert s1["overdue"] is True and s1["refund_due"] == "2026-11-20"
-        assert s1["basis"] == "中标（成交）通知书发出后5个工作日内"
+        assert s1["basis"] == "中标（成交）通知书发出之日起5个工作日内退还（条例 33；87号令 38）"
+        assert s1["refund_reason"] == "award" and s1["refund_event_on"] == "2026-11-13"
         assert rows[w.orgs["s2"].pk]["overdue"] is False  # the due day itself is in time
     r = call(w, "agc_hz", "get", q + "&overdue=true").json()
     assert [x["id"] for x in r["items"]] == [bonds["s1"].pk] and r["count"] == 1
@@ -326,6 +327,8 @@ def test_bond_refund(w: World) -> None:
     assert r.status_code == 200, r.content
     out = r.json()
     assert out["status"] == "refunded" and out["late"] is True and out["overdue"] is False
+    # refunded 3 days late: 10,000 × 4.35% × 1.2 ÷ 360 × 3 = 4.35 (87号令 38)
+    assert (out["days_late"], out["late_interest"], out["interest_rate"]) == (3, "4.35", "5.2200")
     assert AuditEntry.objects.filter(
         action="bidding.bond_refund", object_id=str(bonds["s1"].pk)
     ).exists()
@@ -354,7 +357,8 @@ def test_contract_signed_schedules_the_winners_refund(w: World) -> None:
     assert r.status_code == 200, r.content
     out = r.json()
     assert out["contract_signed_on"] == "2026-11-20" and out["refund_due"] == "2026-11-27"
-    assert out["basis"] == "合同签订后5个工作日内（中标、成交供应商）"
+    assert out["basis"] == "采购合同签订之日起5个工作日内退还（条例 33；87号令 38）"
+    assert out["refund_reason"] == "contract" and out["days_late"] == 0
     assert AuditEntry.objects.filter(
         action="bidding.bond_contract_signed", object_id=str(bonds["s1"].pk)
     ).exists()

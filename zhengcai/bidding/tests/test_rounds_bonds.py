@@ -177,20 +177,14 @@ def test_round_pages_end_to_end(w: World, demo_on: None) -> None:
     base = f"/bidding/projects/{p.pk}/rounds/"
     assert agency.get(base).status_code == 200
     # refused without the purchaser rep: message, nothing stored
-    r = agency.post(
-        base + "act/", {"op": "round", "lot": p.lots.get().pk, "changes": "x"}, follow=True
-    )
+    r = agency.post(base + "new/", {"lot": p.lots.get().pk, "changes": "x"}, follow=True)
     assert "采购人代表确认" in r.content.decode()
     assert not NegotiationRound.objects.filter(project=p).exists()
-    agency.post(
-        base + "act/",
-        {"op": "eliminate", "participation": parts["s4"].pk, "reason": "资格证明文件缺失"},
-    )
+    agency.post(f"{base}participations/{parts['s4'].pk}/eliminate/", {"reason": "资格证明文件缺失"})
     deadline = clock.now() + dt.timedelta(hours=2)
     r = agency.post(
-        base + "act/",
+        base + "new/",
         {
-            "op": "round",
             "lot": p.lots.get().pk,
             "changes": "质保期延长为5年",
             "purchaser_rep": "王采购",
@@ -220,22 +214,17 @@ def test_round_pages_end_to_end(w: World, demo_on: None) -> None:
         parts[s].refresh_from_db()
         submit(w, parts[s], s, price, files={}, window=rnd.final_window)
     # the agency cannot open before the deadline; after it the same opening flow runs
-    agency.post(
-        f"/bidding/projects/{p.pk}/opening/", {"op": "start", "window": rnd.final_window.pk}
-    )
+    open_url = f"/bidding/projects/{p.pk}/windows/{rnd.final_window.pk}/open/"
+    agency.post(open_url)
     assert not Opening.objects.filter(window=rnd.final_window).exists()
     clock.freeze(deadline)
-    r = agency.post(
-        f"/bidding/projects/{p.pk}/opening/", {"op": "start", "window": rnd.final_window.pk}
-    )
+    r = agency.post(open_url)
     assert r.status_code == 302 and r["Location"].endswith(f"#window-{rnd.final_window.pk}")
     html = agency.get(base).content.decode()
     assert "811.00" in html and "822.00" in html and "833.00" in html
     opening = Opening.objects.get(window=rnd.final_window)
-    agency.post(
-        f"/bidding/projects/{p.pk}/opening/",
-        {"op": "sign", "opening": opening.pk, "window": rnd.final_window.pk},
-    )
+    r = agency.post(f"/bidding/projects/{p.pk}/openings/{opening.pk}/sign/")
+    assert r["Location"].endswith(f"#window-{rnd.final_window.pk}")
     opening.refresh_from_db()
     assert opening.status == c.OpeningStatus.SIGNED and opening.record["kind"] == "final_quote"
     live = _page(w, "supv_hz").get(
@@ -248,16 +237,14 @@ def test_round_pages_scope(w: World) -> None:
     p, _ = _talks(w, who=("s1", "s2", "s3"))
     assert _page(w, "s4").get(f"/bidding/projects/{p.pk}/rounds/").status_code == 404
     r = _page(w, "s1").post(
-        f"/bidding/projects/{p.pk}/rounds/act/",
-        {"op": "round", "lot": p.lots.get().pk, "changes": "x", "purchaser_rep": "王"},
+        f"/bidding/projects/{p.pk}/rounds/new/",
+        {"lot": p.lots.get().pk, "changes": "x", "purchaser_rep": "王"},
     )
     assert r.status_code == 302 and not NegotiationRound.objects.filter(project=p).exists()
     open_tender = project(w)
     assert _page(w, "agc_hz").get(f"/bidding/projects/{open_tender.pk}/rounds/").status_code == 404
     other = services.bid_window(open_tender)
-    r = _page(w, "agc_hz").post(
-        f"/bidding/projects/{p.pk}/opening/", {"op": "start", "window": other.pk}
-    )
+    r = _page(w, "agc_hz").post(f"/bidding/projects/{p.pk}/windows/{other.pk}/open/")
     assert not Opening.objects.filter(window=other).exists()
 
 
@@ -354,19 +341,13 @@ def test_bond_pages(w: World) -> None:
     assert 'data-testid="overdue-flag"' in html and "2026-11-20" in html
     assert f'data-testid="contract-form-{p.lots.get().pk}"' in html
     r = agency.post(
-        "/bidding/bonds/",
-        {
-            "op": "contract",
-            "project": p.pk,
-            "lot": p.lots.get().pk,
-            "supplier": w.orgs["s1"].pk,
-            "signed_on": "2026-11-23",
-        },
+        f"/bidding/bonds/lots/{p.lots.get().pk}/contract-signed/",
+        {"project": p.pk, "supplier": w.orgs["s1"].pk, "signed_on": "2026-11-23"},
     )
     assert r.status_code == 302
     bonds["s1"].refresh_from_db()
     assert bonds["s1"].refund_due == dt.date(2026, 11, 30)
-    agency.post("/bidding/bonds/", {"op": "refund", "bond": bonds["s2"].pk})
+    agency.post(f"/bidding/bonds/{bonds['s2'].pk}/refund/")
     bonds["s2"].refresh_from_db()
     assert bonds["s2"].status == c.BondStatus.REFUNDED
     # the supplier sees its own bond only, and cannot refund it
@@ -374,12 +355,12 @@ def test_bond_pages(w: World) -> None:
     html = s1.get("/bidding/bonds/").content.decode()
     assert w.orgs["s1"].name in html and w.orgs["s2"].name not in html
     assert 'data-testid="refund-' not in html
-    s1.post("/bidding/bonds/", {"op": "refund", "bond": bonds["s1"].pk})
+    s1.post(f"/bidding/bonds/{bonds['s1'].pk}/refund/")
     bonds["s1"].refresh_from_db()
     assert bonds["s1"].status == c.BondStatus.PAID
     # another agency sees nothing of this project and cannot act on it
     other = _page(w, "agc_social")
     assert w.orgs["s1"].name not in other.get("/bidding/bonds/").content.decode()
-    other.post("/bidding/bonds/", {"op": "refund", "bond": bonds["s1"].pk})
+    other.post(f"/bidding/bonds/{bonds['s1'].pk}/refund/")
     bonds["s1"].refresh_from_db()
     assert bonds["s1"].status == c.BondStatus.PAID

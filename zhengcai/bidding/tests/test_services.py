@@ -118,7 +118,7 @@ def test_no_early_read_from_raw_rows_or_storage(w: World) -> None:
     window.deadline = clock.now() - dt.timedelta(days=1)
     window.sealed_deadline = window.deadline.isoformat()
     with pytest.raises(crypto.CryptoError):
-        services._opening_private_key(window)  # wrong pad → share AAD ok, but key is wrong
+        services.opening_private_key(window)  # wrong pad → share AAD ok, but key is wrong
         raise crypto.CryptoError("unreachable")
 
 
@@ -265,6 +265,18 @@ def test_bond_cap_and_sme_reduction(w: World) -> None:
     services.bond_refund(actor=w.users["agc_hz"], bond=bond2)
 
 
+def test_bond_cap_is_the_documents_cap_rounded_down(w: World) -> None:
+    """条例 33 with one rounding: on a budget of 999,999.75 the documents ask 19,999.99, and
+    exactly that is accepted; 20,000.00 (2% rounded half-up) is above 2% and refused."""
+    p = project(w, budget=Decimal("999999.75"))
+    part = register(w, p, "s1")
+    with pytest.raises(DomainError) as exc:
+        services.bond_record(actor=w.users["s1"], participation=part, amount=Decimal("20000.00"))
+    assert exc.value.code == c.ERR_BOND_TOO_HIGH and exc.value.detail["cap"] == "19999.99"
+    bond = services.bond_record(actor=w.users["s1"], participation=part, amount=Decimal("19999.99"))
+    assert bond.amount == Decimal("19999.99")
+
+
 def test_evidence_pairs(w: World) -> None:
     p = project(w)
     same_doc = b"%PDF-1.4 /Author (WangWu) identical"
@@ -280,3 +292,37 @@ def test_evidence_pairs(w: World) -> None:
     pairs = selectors.evidence_pairs(p)
     assert len(pairs) == 1
     assert len(pairs[0].reasons) == 4  # ip, fingerprint, digest, author
+
+
+def test_every_status_change_is_a_machine_move_with_its_audit(w: World) -> None:
+    """Issue 9: the window, each bid, a withdrawal and the signature move through the bidding
+    machines (core.transitions) — each checked against its table and audited in the same
+    transaction; a bid's status used to be set directly at the opening, unaudited."""
+    from zhengcai.bidding.models import BidBond, Opening, Participation, SubmissionWindow
+    from zhengcai.core import transitions
+    from zhengcai.core.models import AuditEntry
+
+    models = {m.model for m in transitions.machines()}
+    assert {SubmissionWindow, Participation, Bid, BidBond, Opening} <= models
+    p = project(w)
+    bids = _three_bids(w, p)
+    withdrawn = bids[0]
+    services.bid_withdraw(actor=w.users["s1"], bid=withdrawn)
+    entry = AuditEntry.objects.get(action="bidding.bid_withdraw", object_id=str(withdrawn.pk))
+    assert entry.before == {"status": "submitted"} and entry.after["status"] == "withdrawn"
+    submit(w, withdrawn.participation, "s1", "250.00")
+    _past()
+    result = services.opening_start(actor=w.users["agc_hz"], window=services.bid_window(p))
+    window = services.bid_window(p)
+    assert AuditEntry.objects.filter(
+        action="bidding.window.opened", object_id=str(window.pk)
+    ).exists()
+    opened = AuditEntry.objects.filter(
+        action="bidding.bid.opened", object_type="bidding.bid"
+    ).filter(object_id__in=[str(b.pk) for b in Bid.objects.filter(window=window)])
+    assert opened.count() == 3
+    # the audit names the move, never the price read out at the opening
+    assert all("250.00" not in str(e.after) for e in opened)
+    services.opening_sign(actor=w.users["agc_hz"], opening=result.opening)
+    sign = AuditEntry.objects.get(action="bidding.opening_sign", object_id=str(result.opening.pk))
+    assert sign.before == {"status": "in_session"} and "digest" in sign.after

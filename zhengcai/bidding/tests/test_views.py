@@ -64,24 +64,25 @@ def test_pages_before_and_after_deadline(w: World, demo_on: None) -> None:
         assert cl.get(f"/bidding/projects/{p.pk}/evidence/").status_code in {403, 404}
         assert cl.get(f"/bidding/receipts/{bid.pk}/").status_code == 404
     agency = page(w, "agc_hz")
-    agency.post(f"/bidding/projects/{p.pk}/opening/", {"op": "start"})
+    window = services.bid_window(p)
+    agency.post(f"/bidding/projects/{p.pk}/windows/{window.pk}/open/")
     assert not hasattr(services.bid_window(p), "opening")
     for who in ("s2", "s3"):
         submit(w, register(w, p, who), who, "700000.00")
     clock.freeze(DEADLINE + dt.timedelta(seconds=5))
-    agency.post(f"/bidding/projects/{p.pk}/opening/", {"op": "start"})
+    agency.post(f"/bidding/projects/{p.pk}/windows/{window.pk}/open/")
     opening = services.bid_window(p).opening
     assert opening.status == c.OpeningStatus.IN_SESSION
-    s1.post(
-        f"/bidding/projects/{p.pk}/opening/",
-        {"op": "object", "opening": opening.pk, "text": "请复核折扣"},
-    )
+    s1.post(f"/bidding/projects/{p.pk}/openings/{opening.pk}/objections/", {"text": "请复核折扣"})
     obj = opening.objections.get()
-    agency.post(
-        f"/bidding/projects/{p.pk}/opening/",
-        {"op": "answer", "opening": opening.pk, "objection": obj.pk, "text": "已复核"},
-    )
-    agency.post(f"/bidding/projects/{p.pk}/opening/", {"op": "sign", "opening": opening.pk})
+    # a bidder cannot answer, and nobody answers through another project's address
+    s1.post(f"/bidding/projects/{p.pk}/objections/{obj.pk}/answer/", {"text": "自答"})
+    other = project(w)
+    agency.post(f"/bidding/projects/{other.pk}/objections/{obj.pk}/answer/", {"text": "错项目"})
+    obj.refresh_from_db()
+    assert obj.answer == ""
+    agency.post(f"/bidding/projects/{p.pk}/objections/{obj.pk}/answer/", {"text": "已复核"})
+    agency.post(f"/bidding/projects/{p.pk}/openings/{opening.pk}/sign/")
     opening.refresh_from_db()
     assert opening.status == c.OpeningStatus.SIGNED
     live = page(w, "supv_hz").get(f"/bidding/projects/{p.pk}/opening/live/").content.decode()
@@ -102,8 +103,9 @@ def test_demo_signer_off_outside_demo(w: World) -> None:
 def test_keys_and_home_pages(w: World) -> None:
     s = page(w, "s4")
     assert s.get("/bidding/keys/").status_code == 200
-    r = s.post("/bidding/keys/", {"public_key": w.signers["s4"].public_key, "label": "x"})
+    r = s.post("/bidding/keys/register/", {"public_key": w.signers["s4"].public_key, "label": "x"})
     assert r.status_code == 302
+    assert s.post("/bidding/keys/", {"public_key": "x"}).status_code == 405  # one view, one op
     for who in ("s4", "agc_hz", "supv_hz", "pur_hz"):
         assert page(w, who).get("/bidding/").status_code == 200
     assert page(w, "agc_hz").get("/bidding/keys/").status_code == 403

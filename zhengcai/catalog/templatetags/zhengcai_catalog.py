@@ -23,6 +23,12 @@ def pick(pair_value: tuple[dict[tuple[str, str], Any], str], second: str) -> Any
 
 
 @register.filter
+def at(mapping: dict[str, Any], key: str) -> Any:
+    """`mapping[key]` or None."""
+    return mapping.get(key)
+
+
+@register.filter
 def level_label(level: int) -> str:
     return str(RegionLevel(level).label) + "预算单位"
 

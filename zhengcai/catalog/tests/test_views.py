@@ -153,14 +153,16 @@ def test_htmx_partials(w: CatWorld) -> None:
 def test_centralized_page_add_copy_delete(w: CatWorld) -> None:
     c = w.client("reg_prov")
     base = "/catalog/centralized/?region=330000&year=2026"
-    r = c.post(base, {"op": "add", "item_code": "A02010105", "scope": "central", "note": ""})
+    r = c.post(base, {"item_code": "A02010105", "scope": "central", "note": ""})
     assert r.status_code == 302
-    r = c.post(base, {"op": "add", "item_code": "A9", "scope": "central", "note": ""})
+    r = c.post(base, {"item_code": "A9", "scope": "central", "note": ""})
     assert r.status_code == 400
-    r = c.post(base, {"op": "copy", "from_year": 2026, "to_year": 2027})
+    r = c.post(
+        "/catalog/centralized/copy/?region=330000&year=2026", {"from_year": 2026, "to_year": 2027}
+    )
     assert r.status_code == 302 and "year=2027" in r["Location"]
     e = CentralizedCatalogEntry.objects.get(year=2026)
-    r = c.post(base, {"op": "delete", "id": e.pk, "version": e.version})
+    r = c.post(f"/catalog/centralized/{e.pk}/delete/", {"version": e.version})
     assert r.status_code == 302
     assert list(CentralizedCatalogEntry.objects.values_list("year", flat=True)) == [2027]
     assert "台式计算机" in c.get("/catalog/centralized/?region=330000&year=2027").content.decode()
@@ -190,10 +192,10 @@ def test_export_download(w: CatWorld) -> None:
 
 def test_item_detail_admin_deactivate(w: CatWorld) -> None:
     c = w.client("admin")
-    r = c.post("/catalog/items/A02010105/", {"op": "deactivate", "version": 1})
+    r = c.post("/catalog/items/A02010105/deactivate/", {"version": 1})
     assert r.status_code == 302
     assert "停用" in c.get("/catalog/items/A02010105/").content.decode()
-    r = w.client("reg_prov").post("/catalog/items/A02010105/", {"op": "activate", "version": 2})
+    r = w.client("reg_prov").post("/catalog/items/A02010105/activate/", {"version": 2})
     assert r.status_code == 403
 
 

@@ -15,7 +15,11 @@ from zhengcai.core.workdays import WorkCalendar
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_enters_2027_new_year_and_it_is_audited(client: Client) -> None:
+def test_admin_enters_one_2027_day_it_is_audited_and_the_year_stays_unofficial(
+    client: Client,
+) -> None:
+    """One day entered is that day only: a year becomes official when its whole schedule is
+    imported and confirmed (core.services.calendar_year_confirm), never by a single row."""
     admin = factories.user(None, username="sysadmin", role=Role.ADMIN)
     client.force_login(admin)
     before = AuditEntry.objects.count()
@@ -29,7 +33,8 @@ def test_admin_enters_2027_new_year_and_it_is_audited(client: Client) -> None:
     assert entry is not None and entry.action == "calendar.override_set"
     assert entry.actor_id == admin.pk and AuditEntry.objects.count() == before + 1
     cal = WorkCalendar.load()
-    assert not cal.is_workday(dt.date(2027, 1, 1)) and cal.year_is_official(2027)
+    assert not cal.is_workday(dt.date(2027, 1, 1))
+    assert not cal.year_is_official(2027)
 
 
 def test_audit_log_is_read_only_in_admin(client: Client) -> None:

@@ -6,6 +6,7 @@ for LOCKOUT_MINUTES; the lock is lifted by `core.timed.process_due` (the periodi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -39,7 +40,22 @@ def test_fixture_freezes_the_clock(clock: ModuleType) -> None:
     assert core_clock.today() == dt.date(2026, 11, 23)
 
 
-def test_freeze_and_advance() -> None:
+@pytest.fixture
+def server_clock() -> Iterator[None]:
+    """The production situation: no suite baseline, the clock follows the server."""
+    core_clock.set_baseline(None)
+    yield
+    core_clock.set_baseline(START)
+
+
+def test_the_suite_runs_on_its_baseline_not_the_machine_date() -> None:
+    assert core_clock.now() == START
+    core_clock.freeze(START + dt.timedelta(days=400))
+    core_clock.unfreeze()
+    assert core_clock.now() == START  # back to the suite's instant, never the real time
+
+
+def test_freeze_and_advance(server_clock: None) -> None:
     assert not core_clock.is_frozen()
     real = core_clock.now()
     assert abs(real - timezone.now()) < dt.timedelta(seconds=5)
@@ -57,7 +73,7 @@ def test_freeze_and_advance() -> None:
     assert abs(core_clock.now() - timezone.now()) < dt.timedelta(seconds=5)
 
 
-def test_advance_an_unfrozen_clock_freezes_it() -> None:
+def test_advance_an_unfrozen_clock_freezes_it(server_clock: None) -> None:
     moved = core_clock.advance(dt.timedelta(days=2))
     assert core_clock.is_frozen()
     assert abs(moved - (timezone.now() + dt.timedelta(days=2))) < dt.timedelta(seconds=5)
@@ -66,7 +82,9 @@ def test_advance_an_unfrozen_clock_freezes_it() -> None:
 def test_freeze_needs_an_aware_datetime() -> None:
     with pytest.raises(ValueError, match="aware"):
         core_clock.freeze(dt.datetime(2026, 1, 1, 9, 0))
-    assert not core_clock.is_frozen()
+    assert core_clock.now() == START
+    with pytest.raises(ValueError, match="aware"):
+        core_clock.set_baseline(dt.datetime(2026, 1, 1, 9, 0))
 
 
 # --- timed transitions: the login lockout ----------------------------------------------------

@@ -209,8 +209,8 @@ def test_2027_falls_back_to_weekdays_until_entered() -> None:
         actor=None, date=D(2027, 1, 1), is_workday=False, name="元旦", note="国办发明电〔2026〕号"
     )
     cal = WorkCalendar.load()
-    assert cal.year_is_official(2027)
-    assert not cal.year_is_official(2028)
+    assert not cal.year_is_official(2027)  # one day entered is not the year's schedule
+    assert cal.unconfirmed_years(D(2026, 12, 31), D(2027, 1, 4)) == (2027,)
     assert cal.info(D(2027, 1, 1)).source == "override"
     assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
 
@@ -257,6 +257,7 @@ def test_api_period_across_national_day(client: Client) -> None:
         "unit": "workday",
         "end": "2026-10-08",
         "official": True,
+        "unconfirmed_years": [],
     }
     r = client.get(
         "/api/v1/calendar/period", {"start": "2026-09-25", "days": 7, "unit": "calendar"}
@@ -265,6 +266,7 @@ def test_api_period_across_national_day(client: Client) -> None:
     r = client.get("/api/v1/calendar/period", {"start": "2026-12-25", "days": 10})
     assert r.json()["end"] == "2027-01-08"
     assert r.json()["official"] is False  # ends in a year nobody has entered yet
+    assert r.json()["unconfirmed_years"] == [2027]
 
 
 @pytest.mark.django_db

@@ -44,6 +44,7 @@ AGENCY = "agc_hz"
 PURCHASER = "pur_hz"
 SUPERVISOR = "supv_hz"
 ITEM = "A02010105"
+WORKS_ITEM = "B08000000"
 
 FACTORS: list[dict[str, Any]] = [
     {"name": "价格", "points": "40", "objective": True, "is_price": True, "criteria": "低价优先"},
@@ -87,16 +88,19 @@ def _published(
     bond_percent: str,
     project_method: str = "open_tender",
     two_supplier_basis: str = "",
+    document_values: dict[str, Any] | None = None,
 ) -> Project:
     agency, purchaser = w.users[AGENCY], w.users[PURCHASER]
     cfg = methods.get(project_method, "")
-    line = approved_line(w, PURCHASER, item_code=ITEM, amount="900000.00", quantity=Decimal(100))
+    # 合理定价评审抽签法 is a local rule for works (methods.local; the test enables its region)
+    item = WORKS_ITEM if method == "reasonable_price_lottery" else ITEM
+    line = approved_line(w, PURCHASER, item_code=item, amount="900000.00", quantity=Decimal(100))
     plan = make_plan(
         w,
         line,
         PURCHASER,
         name=f"便携式计算机采购（评审{tag}）",
-        method=cfg.code,
+        method="negotiation" if item == WORKS_ITEM else cfg.code,
         is_urgent=True,
         urgent_reason="不可预见的紧急需要（测试）",
     )
@@ -105,6 +109,9 @@ def _published(
     plan_services.intention_publish(actor=purchaser, plan=plan)
     com = plan_services.commission_create(actor=purchaser, plan=plan, agency=w.orgs[AGENCY])
     com = plan_services.commission_accept(actor=agency, commission=com)
+    if item == WORKS_ITEM:  # a works tender (招标投标法 route, 法 4) run on the platform
+        com.plan.method = cfg.code
+        com.plan.save(update_fields=["method"])
     p = tenders.project_create_from_commission(actor=agency, commission=com)
     if two_supplier_basis:
         p = tenders.project_two_supplier_set(
@@ -139,8 +146,13 @@ def _published(
             "lottery_discount": "0.08",
             "reviewed_budgets": {lot.pk: "800000.00"},
         },
-        "life_cycle_cost": {"service_life_years": 5, "life_cycle_costs": "逐年运行成本、处置成本"},
+        "life_cycle_cost": {
+            "service_life_years": 5,
+            "life_cycle_costs": "逐年运行成本、处置成本",
+            "life_cycle_discount_rate": "0.05",
+        },
     }.get(method)
+    terms = {**(terms or {}), **(document_values or {})}
     if terms:
         tenders.document_update(actor=agency, project=p, values=terms)
     for finding in tenders.compliance_check(actor=agency, project=p):
@@ -168,7 +180,7 @@ def _submit(u: User, signer: client.Signer, key_id: str, part: Participation,
         schedule={
             "total_price": price,
             "items": [{"name": "便携式计算机", "quantity": "100", "unit_price": price}],
-            "declarations": {"sme_size": size},
+            "declarations": client.sme_declarations(size, name=u.username, item="便携式计算机"),
             **(extra or {}),
         },
         files={"响应文件.pdf": f"%PDF-1.4 {u.username}".encode()},
@@ -214,6 +226,7 @@ def evaluation_ready(
     schedules: list[dict[str, Any]] | None = None,
     final_prices: list[str] | None = None,
     two_supplier_basis: str = "",
+    document_values: dict[str, Any] | None = None,
 ) -> Ready:
     """An opened lot with a signed opening record and a COMPLETE draw.
 
@@ -243,6 +256,7 @@ def evaluation_ready(
         bond_percent=bond_percent,
         project_method=project_method,
         two_supplier_basis=two_supplier_basis,
+        document_values=document_values,
     )
     lot = p.lots.get(number=1)
     bid_window = bidding.bid_window(p)
@@ -315,6 +329,8 @@ def evaluation_ready(
         bidder_ids=[o.pk for o in orgs],
         place="杭州市政府采购中心评标室",
         procedure="tender" if tender else "non_tender",
+        method=project_method,
+        item_code=p.item_code,
     )
     draw = experts.draw_execute(actor=agency, draw=draw)
     for inv in draw.invitations.filter(status=InvitationStatus.PENDING).select_related(

@@ -64,7 +64,8 @@ def test_life_cycle_cost_ranks_by_the_bid_schedule_costs() -> None:
         prices=["700000.00", "720000.00", "740000.00"],
         sizes=["", "", ""],
         schedules=[
-            {"life_cycle": {"annual_running": [x] * 5, "disposal": "5000", "discount_rate": "0.05"}}
+            # the bidder's own discount rate is ignored: the documents publish 5% (builders)
+            {"life_cycle": {"annual_running": [x] * 5, "disposal": "5000", "discount_rate": "0.5"}}
             for x in running
         ],
     )
@@ -93,10 +94,42 @@ def test_life_cycle_cost_ranks_by_the_bid_schedule_costs() -> None:
     assert s.candidates(ev)[0].supplier_id == r.supplier_orgs[2].pk
 
 
+def test_life_cycle_bid_without_the_required_cost_schedule_does_not_conform() -> None:
+    """The documents require 5 years of running costs (seed 004): a bid with none, or with 3,
+    is invalid (87号令 63) — not scored on its purchase price alone, and counted before the
+    minimum of conforming bids is checked."""
+    r = evaluation_ready(
+        method="life_cycle_cost",
+        prices=["700000.00", "720000.00", "740000.00"],
+        sizes=["", "", ""],
+        schedules=[
+            {"life_cycle": {"annual_running": ["1000"] * 5, "disposal": "0"}},
+            {"life_cycle": {"annual_running": ["1000"] * 3, "disposal": "0"}},
+            {},
+        ],
+    )
+    ev = reviewed(r)
+    bids = list(ev.bids.order_by("pk"))
+    assert bids[0].valid and bids[0].life_cycle_cost is not None
+    assert not bids[1].valid and "使用寿命逐年报价 5 年（现为 3 年）" in bids[1].reason_invalid
+    assert not bids[2].valid and "未按采购文件提交全生命周期成本报价表" in bids[2].reason_invalid
+    assert bids[2].life_cycle_cost is None
+    # one conforming bid is left: fewer than the minimum, the lot fails (法 36)
+    assert ev.status == c.EvaluationStatus.FAILED
+
+
 # --- 合理定价评审抽签法 (seed 001) -------------------------------------------------------------
 
 
-def test_reasonable_price_lottery_with_the_committed_seed() -> None:
+def test_reasonable_price_lottery_with_the_committed_seed(settings: Any) -> None:
+    # a local rule for works, enabled for the test province (methods.local; 87号令 53)
+    row = {
+        "region_code": "330000",
+        "evaluation_method": "reasonable_price_lottery",
+        "basis": "测试：工程类合理定价评审抽签法",
+        "effective_from": "2026-01-01",
+    }
+    settings.ZHENGCAI = {**settings.ZHENGCAI, "LOCAL_EVALUATION_RULES": [row]}
     r = evaluation_ready(
         method="reasonable_price_lottery",
         bidders=4,

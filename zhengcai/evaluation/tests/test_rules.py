@@ -11,12 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhengcai.evaluation import rules as r
-from zhengcai.experts.rules import seed_commitment
+from zhengcai.experts.rules import committee_problems, seed_commitment
+from zhengcai.methods import config as methods
 
 SEED = "ab" * 32
 AFTER_2022 = dt.date(2025, 3, 1)
 
 # --- committee (87号令 47; 74号令 7) -------------------------------------------------------------
+
+
+TENDER = methods.get("open_tender").panel
+TALKS = methods.get("negotiation").panel
+TWO_M = D("2000000.00")
 
 
 @pytest.mark.parametrize(
@@ -37,29 +43,39 @@ AFTER_2022 = dt.date(2025, 3, 1)
 def test_tender_committee(
     members: int, experts: int, budget: D, complex_: bool, codes: list[str]
 ) -> None:
-    problems = r.committee_problems(
+    problems = committee_problems(
         members=members,
         experts=experts,
-        procedure="tender",
+        panel=TENDER,
         budget=budget,
+        threshold=TWO_M,
         technically_complex=complex_,
     )
     assert [p.code for p in problems] == codes
     assert all(p.citation for p in problems)
 
 
-def test_non_tender_panel() -> None:
-    assert r.committee_problems(members=3, experts=3, procedure="non_tender", budget=D(1)) == []
-    above = r.committee_problems(
-        members=3, experts=3, procedure="non_tender", budget=D(1), above_threshold=True
+def test_non_tender_panel_by_budget_against_threshold() -> None:
+    """74号令 7: the budget at or above the threshold decides, not technical complexity."""
+    assert committee_problems(members=3, experts=3, panel=TALKS, budget=D(1), threshold=TWO_M) == []
+    complex_ = committee_problems(
+        members=3, experts=3, panel=TALKS, budget=D(1), threshold=TWO_M, technically_complex=True
     )
+    assert complex_ == []
+    above = committee_problems(members=3, experts=3, panel=TALKS, budget=TWO_M, threshold=TWO_M)
     assert [p.code for p in above] == ["committee_too_small"]
-    assert above[0].citation == "74号令 7"
+    assert "74号令 7" in above[0].citation
+    unknown = committee_problems(members=3, experts=3, panel=TALKS, budget=TWO_M, threshold=None)
+    assert unknown == []
 
 
-def test_configurable_committee_policy() -> None:
-    strict = r.CommitteePolicy(tender_min=7)
-    assert r.committee_min_size(procedure="tender", budget=D(1), policy=strict) == 7
+@given(budget=st.decimals(0, 10**9, places=2), threshold=st.decimals(1, 10**8, places=2))
+@settings(max_examples=60, deadline=None)
+def test_min_size_is_monotone_in_the_budget(budget: D, threshold: D) -> None:
+    for m in ("negotiation", "rfq", "consultation", "open_tender", "single_source"):
+        panel = methods.get(m).panel
+        low = panel.min_size(budget=budget, threshold=threshold)
+        assert panel.min_members <= low <= panel.min_size(budget=budget * 2, threshold=threshold)
 
 
 def test_chair_may_not_be_purchaser_rep() -> None:
@@ -112,7 +128,10 @@ def test_price_score_refuses_nonsense() -> None:
     ],
 )
 def test_price_weight(kind: str, weight: D, method: str, ok: bool) -> None:
-    assert (r.price_weight_problem(object_kind=kind, weight=weight, method=method) is None) is ok
+    cfg = methods.get(method if method != "tender" else "open_tender")
+    capped = cfg.price_weight is not None and cfg.price_weight.goods_max is not None
+    problem = r.price_weight_problem(object_kind=kind, weight=weight, capped=capped)
+    assert (problem is None) is ok
 
 
 def test_weighted_total_and_average() -> None:
@@ -353,7 +372,7 @@ def test_rank_comprehensive_then_price_then_equal() -> None:
             r.ScoreEntry(2, D("88.5"), D("95"), D("40")),
             r.ScoreEntry(4, D("88.5"), D("95"), D("45")),
         ],
-        method="consultation",
+        technical_tiebreak=True,
     )
     assert [x.bidder_id for x in cons] == [4, 2]  # 214号 25: then technical merit
 

@@ -322,3 +322,84 @@ def test_verify_draw_command(
     with pytest.raises(SystemExit):
         call_command("verify_draw", str(draw.pk), "--seed", "1" * 64, stdout=out)
     assert "哈希" in out.getvalue()
+
+
+# --- panel size above the 公开招标数额标准 (74号令 7) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "budget", "count", "ok"),
+    [
+        ("negotiation", "5000000.00", 3, False),  # 500万 ≥ 200万 (货物): at least 5
+        ("rfq", "2000000.00", 3, False),  # 达到 includes the threshold itself
+        ("negotiation", "1999999.99", 3, True),
+        ("negotiation", "5000000.00", 5, True),
+        ("consultation", "5000000.00", 3, True),  # 214号 14: no 5-member rule (rules.md §5 ⚠)
+        ("open_tender", "5000000.00", 5, True),
+        ("open_tender", "10000000.00", 5, False),  # 87号令 47: 1000万 → 7
+    ],
+)
+def test_panel_size_follows_the_budget_against_the_threshold(
+    w: ExpertWorld, clock: Any, method: str, budget: str, count: int, ok: bool
+) -> None:
+    """Not "technically complex": the budget at or above the threshold decides (74号令 7)."""
+    if ok:
+        draw = draw_request(w, method=method, budget=Decimal(budget), count=count)
+        assert draw.method == method and draw.threshold == Decimal("2000000.00")
+        return
+    with pytest.raises(RuleViolation) as exc:
+        draw_request(w, method=method, budget=Decimal(budget), count=count)
+    assert exc.value.code == "committee_invalid"
+
+
+def test_non_tender_draw_without_a_method_is_held_to_the_negotiation_rule(
+    w: ExpertWorld, clock: Any
+) -> None:
+    with pytest.raises(RuleViolation) as exc:
+        draw_request(w, procedure="non_tender", budget=Decimal("5000000.00"), count=3)
+    assert "74号令 7" in exc.value.message
+    draw = draw_request(w, procedure="non_tender", budget=Decimal("1000000.00"), count=3)
+    assert draw.threshold == Decimal("2000000.00")
+
+
+# --- every status through the machines (design §4 rule 2) ----------------------------------------
+
+
+def test_cancel_moves_each_open_invitation_through_the_machine(
+    w: ExpertWorld, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    draw = execute(w, draw_request(w), django_capture_on_commit_callbacks)
+    first = invitations(draw)[0]
+    respond(first, True, django_capture_on_commit_callbacks)
+    open_ = invitations(draw)
+    services.draw_cancel(actor=w.users["agc"], draw=draw, reason="项目终止")
+    assert {i.status for i in invitations(draw)} == {InvitationStatus.CANCELLED}
+    entries = AuditEntry.objects.filter(action="expert_invitation.cancelled").order_by("pk")
+    assert [e.object_id for e in entries] == [str(i.pk) for i in open_]
+    assert entries[0].before == {"status": InvitationStatus.CONFIRMED}
+    assert all(e.actor_id == w.users["agc"].pk for e in entries)
+    assert all(i.next_check is None for i in invitations(draw))
+    cancelled = AuditEntry.objects.get(action="expert_draw.cancelled", object_id=str(draw.pk))
+    assert cancelled.before == {"status": DrawStatus.DRAWING}
+    assert cancelled.after["reason"] == "项目终止"
+    with pytest.raises(Conflict) as exc:  # the table still refuses, in the draw's own words
+        services.draw_cancel(actor=w.users["agc"], draw=draw, reason="再次取消")
+    assert exc.value.code == "draw_state"
+
+
+def test_pool_share_revoke_and_grant_again_go_through_the_machine(w: ExpertWorld) -> None:
+    args = {"owner_region": w.regions["province"], "grantee_region": w.regions["hz"]}
+    reg = w.users["reg_prov"]
+    share = services.pool_share_set(actor=reg, active=True, **args)
+    assert share.status == "active"
+    assert services.pool_share_set(actor=reg, active=True, **args).pk == share.pk  # no-op
+    revoked = services.pool_share_set(actor=reg, active=False, **args)
+    assert revoked.status == "revoked" and revoked.revoked_at is not None
+    again = services.pool_share_set(actor=reg, active=True, **args)
+    assert again.status == "active" and again.revoked_at is None
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(share.pk), action__startswith="expert_pool.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["expert_pool.shared", "expert_pool.share_revoked", "expert_pool.shared"]

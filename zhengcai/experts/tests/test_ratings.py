@@ -522,7 +522,7 @@ def test_regulator_suspends_on_the_suggestion_through_the_status_service(
     assert r.status_code == 302
     target.refresh_from_db()
     assert target.status == "suspended" and target.status_reason == reason
-    change = ExpertStatusChange.objects.filter(profile=target).first()
+    change = ExpertStatusChange.objects.filter(profile=target).order_by("-pk").first()
     assert change is not None and change.to_status == "suspended" and change.reason == reason
     entry = AuditEntry.objects.filter(
         action="expert.status_changed", object_id=str(target.pk)

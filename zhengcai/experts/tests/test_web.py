@@ -162,6 +162,14 @@ def test_draw_api_flow(w: ExpertWorld, clock: Any, django_capture_on_commit_call
         "/api/v1/experts/draws", json.dumps({**body, "count": 4}), content_type="application/json"
     )
     assert bad.status_code == 422 and bad.json()["code"] == "committee_invalid"
+    # 74号令 7: a 谈判小组 of 3 at 500万 (≥ the 公开招标数额标准) is refused, 5 are accepted
+    talks = {**body, "method": "negotiation", "count": 3, "budget": "5000000.00"}
+    bad = agc.post("/api/v1/experts/draws", json.dumps(talks), content_type="application/json")
+    assert bad.status_code == 422 and "74号令 7" in bad.json()["message"], bad.content
+    five = json.dumps({**talks, "count": 5})
+    assert (
+        agc.post("/api/v1/experts/draws", five, content_type="application/json").status_code == 201
+    )
     assert (
         api(w, "pur")
         .post("/api/v1/experts/draws", json.dumps(body), content_type="application/json")

@@ -103,12 +103,12 @@ def test_regional_policy_configures_intention_period(w: PlansWorld) -> None:
     services.plan_policy_save(
         actor=w.users["admin"],
         policy=PlanPolicy(
-            region=w.regions["province"], effective_from=dt.date(2026, 6, 1), intention_lead_days=20
+            region=w.regions["province"], effective_from=dt.date(2026, 6, 1), intention_lead_days=45
         ),
     )
     assert (
         selectors.policy_for(region=w.regions["xh"], on=dt.date(2026, 7, 1)).intention_lead_days
-        == 20
+        == 45
     )
     assert (
         selectors.policy_for(region=w.regions["xh"], on=dt.date(2026, 5, 1)).intention_lead_days

@@ -65,7 +65,7 @@ def test_purchaser_enters_budget_in_browser_form(w: PlansWorld) -> None:
     assert r.status_code == 302
     line = BudgetLine.objects.get(project_code="WEB-1")
     assert line.org_form == "central"
-    r = c.post(f"/plans/budgets/{line.pk}/act/", {"op": "submit"})
+    r = c.post(f"/plans/budgets/{line.pk}/submit/")
     assert r.status_code == 302
     assert BudgetLine.objects.get(pk=line.pk).status == "submitted"
 
@@ -89,15 +89,12 @@ def test_regulator_approves_and_returns(w: PlansWorld) -> None:
     reg = as_user(w, "reg_hz")
     page = html(reg.get(f"/plans/budgets/{line.pk}/"))
     assert 'data-testid="budget-approve"' in page
-    r = reg.post(f"/plans/budgets/{line.pk}/act/", {"op": "return", "note": ""}, follow=True)
+    r = reg.post(f"/plans/budgets/{line.pk}/return/", {"note": ""}, follow=True)
     assert "退回须填写审核意见" in html(r)
-    reg.post(f"/plans/budgets/{line.pk}/act/", {"op": "approve", "note": "同意"})
+    reg.post(f"/plans/budgets/{line.pk}/approve/", {"note": "同意"})
     assert BudgetLine.objects.get(pk=line.pk).status == "approved"
     # The purchaser cannot decide (403 page); another city's regulator cannot see it (404).
-    assert (
-        as_user(w, "pur_hz").post(f"/plans/budgets/{line.pk}/act/", {"op": "approve"}).status_code
-        == 403
-    )
+    assert as_user(w, "pur_hz").post(f"/plans/budgets/{line.pk}/approve/").status_code == 403
     assert as_user(w, "reg_nb").get(f"/plans/budgets/{line.pk}/").status_code == 404
 
 
@@ -118,12 +115,11 @@ def test_plan_pages_and_agency_view(w: PlansWorld) -> None:
     )
     assert r.status_code == 302, html(r)
     plan = ProcurementPlan.objects.get(budget_line=line)
-    pur.post(f"/plans/plans/{plan.pk}/act/", {"op": "submit"})
-    as_user(w, "reg_hz").post(f"/plans/plans/{plan.pk}/act/", {"op": "approve"})
+    pur.post(f"/plans/plans/{plan.pk}/submit/")
+    as_user(w, "reg_hz").post(f"/plans/plans/{plan.pk}/approve/")
     pur.post(
-        f"/plans/plans/{plan.pk}/act/",
+        f"/plans/plans/{plan.pk}/intention/",
         {
-            "op": "intention",
             "project_name": "物业服务",
             "requirements": "保洁",
             "expected_month": "2026-12",
@@ -131,7 +127,7 @@ def test_plan_pages_and_agency_view(w: PlansWorld) -> None:
     )
     assert "物业服务" in html(Client().get("/plans/public/intentions/"))
     clock.freeze(dt.datetime(2026, 12, 23, 9, 0, tzinfo=clock.SHANGHAI))
-    pur.post(f"/plans/plans/{plan.pk}/act/", {"op": "commission", "agency": w.orgs["agc_hz"].pk})
+    pur.post(f"/plans/plans/{plan.pk}/commission/", {"agency": w.orgs["agc_hz"].pk})
     assert ProcurementPlan.objects.get(pk=plan.pk).status == "commissioned"
     agency = as_user(w, "agc_hz")
     page = html(agency.get("/plans/commissions/"))
@@ -180,8 +176,8 @@ def test_single_source_public_page_and_objection(w: PlansWorld) -> None:
     page = html(Client().get("/plans/public/single-source/"))
     assert "某某公司" in page and "提出异议" in page
     r = Client().post(
-        "/plans/public/single-source/",
-        {"id": req.pk, "objector_name": "张先生", "content": "本公司也能供货"},
+        f"/plans/public/single-source/{req.pk}/objections/",
+        {"objector_name": "张先生", "content": "本公司也能供货"},
         follow=True,
     )
     assert "异议已提交" in html(r)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from zhengcai.tenders import methods, rules
+from zhengcai.tenders import compliance, methods, rules
 
 CLEAN_FACTORS = [
     rules.Factor("价格", Decimal(40), True, True, "低价优先法"),
@@ -17,7 +17,7 @@ CLEAN_FACTORS = [
 ]
 
 
-def facts(**kw: Any) -> rules.DocumentFacts:
+def facts(**kw: Any) -> compliance.DocumentFacts:
     base: dict[str, Any] = {
         "requirements": "便携式计算机100台，处理器不低于8核，内存16GB",
         "qualifications": "具有ISO9001质量管理体系认证证书",
@@ -30,11 +30,11 @@ def facts(**kw: Any) -> rules.DocumentFacts:
         "sme_reserved_percent": Decimal(100),
     }
     base.update(kw)
-    return rules.DocumentFacts(**base)
+    return compliance.DocumentFacts(**base)
 
 
-def rules_of(f: rules.DocumentFacts) -> list[tuple[str, str]]:
-    return [(x.rule, x.article) for x in rules.check_document(f)]
+def rules_of(f: compliance.DocumentFacts) -> list[tuple[str, str]]:
+    return [(x.rule, x.article) for x in compliance.check_document(f)]
 
 
 def test_clean_document_has_no_findings() -> None:
@@ -194,9 +194,9 @@ def test_forbidden_clause_flagged_and_close_variant_not(
 
 def test_lot_requirements_are_checked_and_findings_have_stable_fingerprints() -> None:
     f = facts(lot_requirements=[(2, "打印机品牌：惠普")])
-    found = rules.check_document(f)
+    found = compliance.check_document(f)
     assert [(x.rule, x.section) for x in found] == [("brand", "lot:2")]
-    assert found[0].fingerprint == rules.check_document(f)[0].fingerprint
+    assert found[0].fingerprint == compliance.check_document(f)[0].fingerprint
 
 
 def test_lowest_price_method_has_no_price_weight_rule_and_single_source_no_sme() -> None:

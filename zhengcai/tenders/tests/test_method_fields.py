@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/tenders"
 DEADLINE = dt.datetime(2026, 12, 14, 9, 30, tzinfo=clock.SHANGHAI)
 SERVICES_ITEM = "C21040000"
+WORKS_ITEM = "B08000000"  # the lottery is a local rule for works (tests/test_local_evaluation.py)
 LOTTERY = c.EvaluationMethod.REASONABLE_PRICE_LOTTERY
 LCC = c.EvaluationMethod.LIFE_CYCLE_COST
 COSTS = "逐年电费（按每日运行8小时计）、维护保养费、耗材费；使用寿命届满时的回收处置费"
@@ -47,8 +48,20 @@ def _update(w: PlansWorld, p: Project, **values: Any) -> ProcurementDocument:
     return services.document_update(actor=w.users["agc_hz"], project=p, values=values)
 
 
+@pytest.fixture(autouse=True)
+def _lottery_enabled(w: PlansWorld, settings: Any) -> None:
+    """The test province enables 合理定价评审抽签法 for works (methods.local)."""
+    row = {
+        "region_code": w.regions["province"].code,
+        "evaluation_method": LOTTERY,
+        "basis": "测试：省财政厅关于工程类合理定价评审抽签法的通知",
+        "effective_from": "2026-01-01",
+    }
+    settings.ZHENGCAI = {**settings.ZHENGCAI, "LOCAL_EVALUATION_RULES": [row]}
+
+
 def _lottery_project(w: PlansWorld, **kw: Any) -> Project:
-    p = project(w, method="open_tender", **kw)
+    p = project(w, method="open_tender", item_code=WORKS_ITEM, **kw)
     _update(w, p, evaluation_method=LOTTERY, factors=[])
     return p
 
@@ -62,12 +75,12 @@ def _finalize(w: PlansWorld, p: Project) -> ProcurementDocument:
 # --- methods ----------------------------------------------------------------------------------
 
 
-def test_tenders_allow_life_cycle_cost_for_goods_and_the_lottery_for_every_kind() -> None:
+def test_tenders_allow_life_cycle_cost_for_goods_and_the_lottery_for_works() -> None:
     for cfg in (methods.OPEN_TENDER, methods.INVITED_TENDER):
         assert cfg.allows(LCC) and cfg.allows(LCC, "goods")
         assert not cfg.allows(LCC, "services") and not cfg.allows(LCC, "works")
-        for kind in ("goods", "services", "works"):  # seed 001 uses it for 工程
-            assert cfg.allows(LOTTERY, kind)
+        assert cfg.allows(LOTTERY, "works")  # seed 001: 工程 only (87号令 53; 条例 34)
+        assert not cfg.allows(LOTTERY, "goods") and not cfg.allows(LOTTERY, "services")
         assert LCC not in cfg.evaluation_methods_for("services")
     for cfg in methods.ALL:
         if cfg.code not in ("open_tender", "invited_tender"):
@@ -187,7 +200,7 @@ def test_lot_budget_below_reviewed_budget_is_refused(w: PlansWorld) -> None:
 
 
 def test_terms_refused_under_another_method_and_cleared_on_change(w: PlansWorld) -> None:
-    p = project(w, method="open_tender")  # 综合评分
+    p = project(w, method="open_tender", item_code=WORKS_ITEM)  # 综合评分
     lot = p.lots.get(number=1)
     assert _code(lambda: _update(w, p, lottery_discount="0.08")) == (
         c.ERR_METHOD_TERMS_NOT_APPLICABLE
@@ -199,12 +212,13 @@ def test_terms_refused_under_another_method_and_cleared_on_change(w: PlansWorld)
     )
     _update(w, p, evaluation_method=LOTTERY, factors=[], lottery_discount="0.05")
     _update(w, p, reviewed_budgets={lot.pk: "100000.00"})
-    # the lottery terms under 全生命周期成本法 are refused; changing the method clears them
-    assert _code(lambda: _update(w, p, evaluation_method=LCC, lottery_discount="0.05")) == (
+    # the lottery terms under 最低评标价法 are refused; changing the method clears them
+    low = c.EvaluationMethod.LOWEST_PRICE
+    assert _code(lambda: _update(w, p, evaluation_method=low, lottery_discount="0.05")) == (
         c.ERR_METHOD_TERMS_NOT_APPLICABLE
     )
     assert _doc(p).lottery_discount == Decimal("0.0500")
-    _update(w, p, evaluation_method=LCC, service_life_years=8, life_cycle_costs=COSTS)
+    _update(w, p, evaluation_method=low)
     doc = _doc(p)
     lot.refresh_from_db()
     assert (doc.lottery_discount, lot.reviewed_budget) == (None, None)
@@ -253,12 +267,12 @@ def call(w: PlansWorld, who: str, method: str, path: str, body: Any = None, **he
 
 
 def test_api_document_terms(w: PlansWorld) -> None:
-    p = project(w, method="open_tender", with_document=False)
+    p = project(w, method="open_tender", with_document=False, item_code=WORKS_ITEM)
     lot = p.lots.get(number=1)
     tpl = template(w, name="询价范本API", evaluation_method="lowest_quote", factors=[])
     r = call(w, "agc_hz", "POST", f"/projects/{p.pk}/document", {"template_id": tpl.pk})
     assert r.status_code == 422 and r.json()["code"] == c.ERR_EVALUATION_METHOD
-    assert "life_cycle_cost" in r.json()["detail"]["allowed"]
+    assert LOTTERY in r.json()["detail"]["allowed"]
     body = {"template_id": tpl.pk, "evaluation_method": LOTTERY}
     r = call(w, "agc_hz", "POST", f"/projects/{p.pk}/document", body)
     assert r.status_code == 201 and r.json()["evaluation_method"] == LOTTERY
@@ -369,8 +383,7 @@ def test_documents_page_edits_the_lottery_terms(w: PlansWorld) -> None:
     html = r.content.decode()
     assert "360000.00" in html and 'data-testid="terms-missing"' not in html
     assert selectors.lottery_terms(lot) == (Decimal("400000.00"), Decimal("0.1000"))
-    # switching to 全生命周期成本法 on the page clears the lottery terms
-    cl.post(f"{url}act/", {**form, "evaluation_method": LCC}, follow=True)
-    assert _doc(p).evaluation_method == LCC and selectors.lottery_terms(lot) is None
-    html = cl.get(url).content.decode()
-    assert 'data-testid="doc-service-life"' in html
+    # switching to 最低评标价法 on the page clears the lottery terms (works: no 全生命周期成本法)
+    low = c.EvaluationMethod.LOWEST_PRICE
+    cl.post(f"{url}act/", {**form, "evaluation_method": low}, follow=True)
+    assert _doc(p).evaluation_method == low and selectors.lottery_terms(lot) is None

@@ -28,7 +28,9 @@ def test_every_method_code_matches_plans_method() -> None:
         # 5 WD across National Day 2026 (10-01..07 off, 10-10 Saturday worked):
         # 09-30, 10-08, 10-09, 10-10, 10-12. 20 d (法 35): 10-19.
         ("open_tender", D(2026, 9, 29), D(2026, 10, 12), D(2026, 10, 12), D(2026, 10, 19)),
-        ("invited_tender", D(2026, 9, 29), D(2026, 10, 12), D(2026, 10, 12), D(2026, 10, 19)),
+        # 邀请招标: no public notice at the invitation (the 资格预审公告 came before, 87号令 14);
+        # the documents and the 20 d run from the invitation (test_invited_tender).
+        ("invited_tender", D(2026, 9, 29), None, D(2026, 10, 12), D(2026, 10, 19)),
         # 20 d from 09-14 ends on 10-04 (a holiday): runs to the next working day; 5 WD end
         # on Sunday 09-20, a make-up working day (调休).
         ("open_tender", D(2026, 9, 14), D(2026, 9, 20), D(2026, 9, 20), D(2026, 10, 8)),

@@ -15,7 +15,7 @@ from zhengcai.core import clock, timed
 from zhengcai.core.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from zhengcai.core.models import AuditEntry
 from zhengcai.plans.tests.factories import PlansWorld
-from zhengcai.tenders import selectors, services
+from zhengcai.tenders import rules, selectors, services
 from zhengcai.tenders.models import Notice, Project, PublicationEvent
 from zhengcai.tenders.tests.factories import accepted_commission, project, ready_project
 
@@ -295,7 +295,7 @@ def test_feed_sequence_is_gap_free(w: PlansWorld) -> None:
     ("method", "variant", "item", "notice_kind", "opening"),
     [
         ("open_tender", "", "A02010105", "tender", True),
-        ("invited_tender", "", "A02010105", "prequalification", True),
+        # invited_tender publishes only after prequalification and the draw: test_invited_tender
         ("negotiation", "", "C21040000", "negotiation", False),
         ("consultation", "", "C21040000", "consultation", False),
         ("rfq", "", "A02010105", "rfq", False),
@@ -318,3 +318,16 @@ def test_every_method_runs_on_the_same_core(
 def test_rfq_is_goods_only(w: PlansWorld) -> None:
     with pytest.raises(RuleViolation):
         project(w, method="rfq", item_code="C21040000")
+
+
+def test_bond_cap_has_one_rounding_for_documents_and_bond_recording(w: PlansWorld) -> None:
+    """条例 33: never above 2% of the budget. 2% of 999,999.75 is 19,999.995: the documents
+    publish 19,999.99 (rounded down: they used to publish 20,000.00, which bidding refused);
+    bidding records against the same function (bidding/tests/test_services.py)."""
+    p = project(w, amount="999999.75")
+    agency = w.users["agc_hz"]
+    services.document_update(actor=agency, project=p, values={"bid_bond_percent": "2"})
+    lot = p.lots.get()
+    assert lot.budget == Decimal("999999.75")
+    assert lot.bid_bond_amount == Decimal("19999.99") == rules.bid_bond_cap(lot.budget)
+    assert rules.bid_bond_amount(Decimal("999999.75"), Decimal("2.5")) == Decimal("19999.99")
