@@ -5,6 +5,7 @@ Chinese message is shown on the page with the user's input kept and the data unc
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -218,7 +219,7 @@ def test_review_scoring_flags_abnormal_report_award() -> None:
     ev.refresh_from_db()
     assert ev.status == S.CONCLUDING
     flag = Flag.objects.get(evaluation=ev)
-    low = ReviewedBid.objects.get(pk=bids[2].pk)
+    low = ReviewedBid.objects.get(evaluation=ev, opening_price=Decimal(min(LOW, key=Decimal)))
     assert low.abnormal_state == c.AbnormalDecision.PENDING
     summary = client(chair)
     page = html(summary.get(f"/evaluation/{ev.pk}/conclude/"))
