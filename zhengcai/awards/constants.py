@@ -174,6 +174,10 @@ class Remedy(models.TextChoices):
     DAMAGES = "damages", _("认定采购行为违法，依法承担赔偿责任")
 
 
+# The remedies that revoke a signed contract before dealing with the award (94号令 32 (三)).
+REVOKES_CONTRACT = frozenset({Remedy.CONTRACT_VOID_RESTART, Remedy.CONTRACT_VOID_OTHER})
+
+
 # --- error codes (stable) ---------------------------------------------------------------------
 ERR_NOT_AGENCY = "award_not_agency"
 ERR_NOT_ANSWERER = "challenge_not_answerer"

@@ -21,20 +21,27 @@ class ContractStatus(models.TextChoices):
     COMPLETED = "completed", _("履行完毕")
     TERMINATED = "terminated", _("已解除")
     VOID = "void", _("已作废")
+    REVOKED = "revoked", _("已撤销")
 
 
 # Contracts no longer in force: a lot may have a new one (one live contract per lot).
-NOT_IN_FORCE = (ContractStatus.TERMINATED, ContractStatus.VOID)
+NOT_IN_FORCE = (ContractStatus.TERMINATED, ContractStatus.VOID, ContractStatus.REVOKED)
 
 CONTRACT_TRANSITIONS: dict[str, set[str]] = {
     # an unsigned contract whose award was superseded (a challenge or complaint voided the
-    # result, 94号令 16, 32) is void; a signed one can only be ended (解除)
+    # result, 94号令 16, 32) is void; a signed one is ended (解除) or, signed but not yet
+    # performed, revoked (撤销) by a complaint decision (94号令 32 (三))
     ContractStatus.DRAFT: {ContractStatus.SIGNING, ContractStatus.VOID},
     ContractStatus.SIGNING: {ContractStatus.SIGNED, ContractStatus.DRAFT, ContractStatus.VOID},
-    ContractStatus.SIGNED: {ContractStatus.COMPLETED, ContractStatus.TERMINATED},
+    ContractStatus.SIGNED: {
+        ContractStatus.COMPLETED,
+        ContractStatus.TERMINATED,
+        ContractStatus.REVOKED,
+    },
     ContractStatus.COMPLETED: set(),
     ContractStatus.TERMINATED: set(),
     ContractStatus.VOID: set(),
+    ContractStatus.REVOKED: set(),
 }
 
 

@@ -94,9 +94,10 @@ class Contract(TimedModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # one contract in force per lot (the same statuses as c.NOT_IN_FORCE)
             models.UniqueConstraint(
                 fields=["lot"],
-                condition=~models.Q(status__in=["terminated", "void"]),
+                condition=~models.Q(status__in=[str(s) for s in c.NOT_IN_FORCE]),
                 name="uniq_live_contract_per_lot",
             )
         ]

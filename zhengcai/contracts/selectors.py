@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhengcai.accounts.models import User
-from zhengcai.contracts import award_source, rules
+from zhengcai.contracts import award_source, performance, rules
 from zhengcai.contracts import constants as c
 from zhengcai.contracts.models import (
     Acceptance,
@@ -155,3 +155,16 @@ def acceptance_report_text(a: Acceptance) -> str:
     from zhengcai.contracts.services import report_text
 
     return report_text(a)
+
+
+def lot_stage(lot: Lot) -> str | None:
+    """Where the lot's contract stands on the platform for a complaint decision (94号令
+    31–32, through `awards.hooks.contract_stage`): "performed", "signed" or None."""
+    held = list(
+        Contract.objects.filter(
+            lot=lot, status__in=(c.ContractStatus.SIGNED, c.ContractStatus.COMPLETED)
+        ).order_by("pk")
+    )
+    if not held:
+        return None
+    return "performed" if any(performance.begun(k) for k in held) else "signed"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from zhengcai.awards import constants as c
-from zhengcai.awards import rules, selectors
+from zhengcai.awards import hooks, rules, selectors
 from zhengcai.awards.models import Challenge, Complaint
 from zhengcai.awards.services.awards import _midnight_after
 from zhengcai.awards.services.challenges import _apply, _local
@@ -36,8 +36,10 @@ _REMEDY_CONSEQUENCE: dict[str, str | None] = {
     c.Remedy.RESTART: c.Outcome.RESTART,
     c.Remedy.RESULT_VOID_RESTART: c.Outcome.RESTART,
     c.Remedy.RESULT_VOID_OTHER: c.Outcome.OTHER_CANDIDATE,
-    c.Remedy.CONTRACT_VOID_RESTART: None,  # the contract is revoked in contracts (above us)
-    c.Remedy.CONTRACT_VOID_OTHER: None,
+    # the signed contract is revoked first (contracts app, through awards.hooks), then the
+    # award is dealt with as for an unsigned one (94号令 32 (三))
+    c.Remedy.CONTRACT_VOID_RESTART: c.Outcome.RESTART,
+    c.Remedy.CONTRACT_VOID_OTHER: c.Outcome.OTHER_CANDIDATE,
     c.Remedy.DAMAGES: None,
 }
 
@@ -350,13 +352,17 @@ def complaint_clock(*, actor: User, complaint: Complaint, pause: bool, why: str 
 
 
 def _stage(x: Complaint, stated: str) -> str:
-    """Where the procurement stands (94号令 31–32): the award from the platform's records;
-    signed / performed as the regulator states it (the contracts app sits above awards)."""
+    """Where the procurement stands (94号令 31–32): the award and the contract from the
+    platform's records (the contract through `awards.hooks`, the contracts app sits above
+    awards); a regulator may state a later stage (a contract signed or performed off the
+    platform), never an earlier one than the platform holds."""
     award = selectors.current_award(x.lot)
+    held = hooks.stage_of(x.lot) if award is not None else None
     return rules.complaint_stage(
         has_award=award is not None,
-        signed=award is not None and stated in (c.Stage.SIGNED, c.Stage.PERFORMED),
-        performed=award is not None and stated == c.Stage.PERFORMED,
+        signed=award is not None
+        and (held is not None or stated in (c.Stage.SIGNED, c.Stage.PERFORMED)),
+        performed=award is not None and (held == c.Stage.PERFORMED or stated == c.Stage.PERFORMED),
     )
 
 
@@ -422,12 +428,25 @@ def complaint_decide(
         audit={"late": bool(x.decision_due and clock.today() > x.decision_due)},
     )
     outcome = _REMEDY_CONSEQUENCE[remedy]
+    revoked: list[str] = []
+    if remedy in c.REVOKES_CONTRACT:
+        # 94号令 32 (三): 政府采购合同已经签订但尚未履行的，撤销合同
+        revoked = hooks.revoke_contracts(
+            lot=x.lot, actor=actor, reason=f"投诉 #{x.pk} 处理决定：{decision['remedy_label']}"
+        )
+        _notify(
+            x,
+            "投诉处理决定：撤销合同",
+            ("已撤销合同：" + "、".join(revoked))
+            if revoked
+            else "合同未在平台签订，请依决定线下撤销",
+        )
     if outcome is not None and remedy != c.Remedy.CONTINUE:
         done = _apply(actor, x, rules.CONSEQUENCES[outcome], origin=f"投诉 #{x.pk}")
+        if revoked:
+            done["revoked"] = revoked
         x.decision = {**x.decision, "applied": done}
         x.save(update_fields=["decision"])
-    elif remedy in (c.Remedy.CONTRACT_VOID_OTHER, c.Remedy.CONTRACT_VOID_RESTART):
-        _notify(x, "投诉处理决定：合同无效（撤销合同）", str(decision["remedy_label"]))
     _notify(x, "投诉处理决定", f"{decision['finding_label']}；{decision['remedy_label']}")
     if finding in c.UNFOUNDED_FINDINGS:
         _credit_check(actor, x)

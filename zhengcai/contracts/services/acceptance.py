@@ -30,7 +30,7 @@ def milestone_add(
     """The purchaser sets the delivery / performance milestones (payments follow them)."""
     k = CONTRACT.lock(contract)
     require_purchaser(actor, k)
-    if k.status in (c.ContractStatus.COMPLETED, c.ContractStatus.TERMINATED):
+    if k.status == c.ContractStatus.COMPLETED or k.status in c.NOT_IN_FORCE:
         raise Conflict("合同已结束", code=c.ERR_CLOSED)
     if kind not in c.MilestoneKind.values or not name.strip():
         raise InvalidInput("请填写节点名称和类型", code=c.ERR_PAYMENT)

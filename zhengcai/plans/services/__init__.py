@@ -40,7 +40,11 @@ from zhengcai.plans.services.commissions import (
     commission_decline,
     commission_overdue_check,
 )
-from zhengcai.plans.services.execution import plan_record_contracted, plan_record_paid
+from zhengcai.plans.services.execution import (
+    plan_record_contracted,
+    plan_record_paid,
+    plan_release_contracted,
+)
 from zhengcai.plans.services.imports import ImportResult, budget_lines_import
 from zhengcai.plans.services.intentions import intention_publish, intention_withdraw
 from zhengcai.plans.services.machines import (
@@ -101,6 +105,7 @@ __all__ = [
     "plan_policy_save",
     "plan_record_contracted",
     "plan_record_paid",
+    "plan_release_contracted",
     "plan_return",
     "plan_submit",
     "plan_update",

@@ -36,6 +36,36 @@ def plan_record_contracted(
 
 
 @transaction.atomic
+def plan_release_contracted(
+    *, actor: User | None, plan: ProcurementPlan, amount: Decimal, reason: str
+) -> ProcurementPlan:
+    """Budget execution: a contract under this plan was revoked (撤销, 94号令 32), so its
+    amount is no longer contracted; never below what has been paid. Audited with the reason."""
+    locked = lock_plan(plan)
+    if amount <= 0:
+        raise InvalidInput("合同金额必须大于 0", code=c.ERR_AMOUNT_INVALID)
+    before = locked.contracted_amount
+    after = before - amount
+    if after < locked.paid_amount:
+        raise RuleViolation(
+            f"撤销后合同金额 {after} 元将低于已支付金额 {locked.paid_amount} 元",
+            code=c.ERR_OVER_BUDGET,
+        )
+    locked.contracted_amount = after
+    locked.version += 1
+    locked.save(update_fields=["contracted_amount", "version"])
+    audit_record(
+        actor=actor,
+        action="plan.contracted_released",
+        obj=locked,
+        organization=locked.organization,
+        before={"contracted_amount": before},
+        after={"contracted_amount": after, "released": amount, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
 def plan_record_paid(
     *, actor: User | None, plan: ProcurementPlan, amount: Decimal
 ) -> ProcurementPlan:
