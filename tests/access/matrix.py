@@ -300,6 +300,7 @@ WEB: dict[str, str] = {
     "WEB /awards/complaints/<int:pk>/withdraw/": "LNNNNNNN",
     "WEB /awards/complaints/new/": "LNNNNNNN",
     "WEB /awards/public/complaints/": "OOOOOOOO",
+    "WEB /awards/public/complaints/<int:pk>/": "NNNNNNNN",
     "WEB /bidding/prequal/": "LOOOOOOO",
     "WEB /bidding/prequal/<int:pq_pk>/": "LNNNNNNN",
     "WEB /bidding/prequal/<int:pq_pk>/apply/": "LOOOOOOO",

@@ -7,7 +7,7 @@ QUERIES: dict[str, int] = {
     "WEB /awards/public/complaints/": 4,
     "GET /awards/public/complaint-decisions": 1,
     "GET /awards/complaints": 3,
-    "WEB /notices/": 6,
+    "WEB /notices/": 7,  # one query per feed source (publishing/feed.py SOURCES)
     "GET /contracts/contracts": 5,
     "GET /contracts/public/contracts": 1,
     "GET /contracts/templates": 3,

@@ -193,3 +193,8 @@ def public_complaint_decisions() -> QuerySet[Complaint]:
         .select_related("project", "regulator")
         .order_by("-decided_at", "-pk")
     )
+
+
+def public_complaint_decision(pk: int) -> Complaint | None:
+    """One published 投诉处理结果公告 (94号令 34), or None if there is none by that number."""
+    return public_complaint_decisions().filter(pk=pk).first()

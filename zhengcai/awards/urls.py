@@ -26,6 +26,7 @@ urlpatterns = [
     path("complaints/<int:pk>/resubmit/", vc.complaint_resubmit, name="complaint_resubmit"),
     path("complaints/<int:pk>/withdraw/", vc.complaint_withdraw, name="complaint_withdraw"),
     path("public/complaints/", vc.public_decisions, name="public_complaint_decisions"),
+    path("public/complaints/<int:pk>/", vc.public_decision, name="public_complaint_decision"),
     path("public/", views.public_notices, name="public_notices"),
     path("public/<int:pk>/", views.public_notice, name="public_notice"),
 ]

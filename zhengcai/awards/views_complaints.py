@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -276,3 +276,10 @@ def public_decisions(request: HttpRequest) -> HttpResponse:
         request.GET.get("page") or 1
     )
     return render(request, "awards/public_complaint_decisions.html", {"page": page})
+
+
+def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    x = selectors.public_complaint_decision(pk)
+    if x is None:
+        raise Http404("公告不存在")
+    return render(request, "awards/public_complaint_decision.html", {"x": x})

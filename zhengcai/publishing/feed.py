@@ -4,10 +4,10 @@ public notice the platform publishes, merged newest first, filtered by kind.
 The feed is a registry of sources. A source is one line in `SOURCES`: a kind code, its label,
 the app's *public* selector (already anonymous-safe: published only, secrets removed by the
 app that owns the notice), the date attribute, how to title a row and the URL name of its
-public page (called with the row's pk). Adding a kind of notice (e.g. the complaint decision
-notices, 投诉处理决定公告, 94号令 31) is one more `Source(...)` line; the page, the filter and
-the home card pick it up. Each source costs one query per page, whatever the number of rows
-(rows are sliced in the database, related rows joined by the selector)."""
+public page (called with the row's pk). Adding a kind of notice is one more `Source(...)`
+line (the complaint decisions, 投诉处理结果公告 of 94号令 34, were added that way); the page,
+the filter and the home card pick it up. Each source costs one query per page, whatever the
+number of rows (rows are sliced in the database, related rows joined by the selector)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhengcai.awards.selectors import public_complaint_decisions
 from zhengcai.awards.selectors import public_notices as result_notices
 from zhengcai.contracts.selectors import public_contracts
 from zhengcai.tenders.selectors import public_notices as procurement_notices
@@ -47,6 +48,7 @@ SOURCES: tuple[Source, ...] = (
     Source("procurement", _("采购公告"), procurement_notices, "published_at", lambda n: n.title, "tenders:public_notice"),  # noqa: E501
     Source("result", _("中标（成交）结果公告"), result_notices, "published_at", lambda n: n.title, "awards:public_notice"),  # noqa: E501
     Source("contract", _("合同公告"), public_contracts, "announced_at", lambda k: f"{k.title}合同公告", "contracts:public_detail"),  # noqa: E501
+    Source("complaint", _("投诉处理结果公告"), public_complaint_decisions, "decided_at", lambda x: f"{x.project.name}投诉处理结果公告", "awards:public_complaint_decision"),  # noqa: E501
 )  # fmt: skip
 
 

@@ -58,6 +58,12 @@ def test_file_desk_accept_decide_public_and_404() -> None:
 
     public = Client().get("/awards/public/complaints/")
     assert public.status_code == 200 and "查无实据" in public.content.decode()
+    # its own page, linked from the list and from the portal's notice feed (94号令 34)
+    one = f"/awards/public/complaints/{x.pk}/"
+    assert one in public.content.decode()
+    assert "查无实据" in Client().get(one).content.decode()
+    feed = Client().get("/notices/", {"kind": "complaint"}).content.decode()
+    assert one in feed and "/awards/public/" + str(a.award.pk) not in feed
 
     other_org = next(
         o for o in a.r.supplier_orgs if o.pk not in (sup.organization_id, a.award.supplier_id)
@@ -65,3 +71,12 @@ def test_file_desk_accept_decide_public_and_404() -> None:
     other = _client(user(other_org, role="supplier"))
     assert other.get(f"/awards/complaints/{x.pk}/").status_code == 404
     assert Client().get(f"/awards/complaints/{x.pk}/").status_code == 302
+
+
+def test_an_undecided_complaint_has_no_public_page() -> None:
+    _a, sup, ch = _answered()
+    from zhengcai.awards import services
+
+    x = services.complaint_file(actor=sup, challenge=ch, letter=CLETTER)
+    assert Client().get(f"/awards/public/complaints/{x.pk}/").status_code == 404
+    assert f"/awards/public/complaints/{x.pk}/" not in Client().get("/notices/").content.decode()

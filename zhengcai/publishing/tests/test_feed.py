@@ -66,5 +66,5 @@ def test_a_contract_notice_is_in_the_anonymous_feed_after_announcement_not_befor
 
 
 def test_an_unknown_kind_lists_everything_and_the_sources_are_a_registry() -> None:
-    assert [k for k, _label in feed.kinds()] == ["procurement", "result", "contract"]
+    assert [k for k, _label in feed.kinds()] == ["procurement", "result", "contract", "complaint"]
     assert _page(reverse("publishing:notices"), kind="nonsense", n="abc")
