@@ -80,3 +80,20 @@ def test_an_undecided_complaint_has_no_public_page() -> None:
     x = services.complaint_file(actor=sup, challenge=ch, letter=CLETTER)
     assert Client().get(f"/awards/public/complaints/{x.pk}/").status_code == 404
     assert f"/awards/public/complaints/{x.pk}/" not in Client().get("/notices/").content.decode()
+
+
+def test_a_stale_form_is_refused_and_changes_nothing() -> None:
+    a, sup, ch = _answered()
+    reg = _regulator(a)
+    from zhengcai.awards import services
+
+    x = services.complaint_file(actor=sup, challenge=ch, letter=CLETTER)
+    before = (x.status, x.version)
+    r = _client(reg).post(
+        f"/awards/complaints/{x.pk}/review/",
+        {"action": "accept", "version": x.version - 1},
+        follow=True,
+    )
+    assert "投诉已被他人更新，请刷新后重试。" in r.content.decode()
+    x.refresh_from_db()
+    assert (x.status, x.version) == before
